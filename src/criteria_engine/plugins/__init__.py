@@ -1,0 +1,6 @@
+"""Plugins: how packs and reports join the engine (pluggy, entry-point group ``criteria_engine``)."""
+
+from .hookspecs import hookimpl, hookspec
+from .manager import get_plugin_manager
+
+__all__ = ["get_plugin_manager", "hookimpl", "hookspec"]

@@ -1,0 +1,101 @@
+"""The reports every pack has: the published ranking table, scores, findings, errors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..results import STATUS_LABELS
+from .base import ReportContext, Table
+
+
+def _block_title(ctx: ReportContext, block_id: str) -> str:
+    block = ctx.pack.block(block_id)
+    return f"{block.title} ({ctx.pack.decision.number})"
+
+
+def ranking_tables(ctx: ReportContext) -> list[Table]:
+    """Per block: STT, unit, score per group, total, percentage, level, rank, note."""
+    tables = []
+    for block_id, rows in ctx.outcome.tables.items():
+        block = ctx.pack.block(block_id)
+        groups = [c for c in block.criteria]
+        within = ctx.pack.ranking.within_parent and any(s.parent for s in rows)
+        headers = ["STT", "Đơn vị", *(f"{g.id}. {g.title}" for g in groups),
+                   f"Tổng điểm (/{block.max_total.normalize():f})", "Tỷ lệ (%)", "Mức độ",
+                   "Xếp hạng"]
+        keys = ["stt", "unit", *(f"group_{g.id}" for g in groups), "total", "percent", "level",
+                "rank"]
+        if within:
+            headers.append("Hạng trong huyện")
+            keys.append("rank_in_parent")
+        headers.append("Ghi chú")
+        keys.append("note")
+        body = []
+        for i, s in enumerate(rows, start=1):
+            note = STATUS_LABELS[s.status]
+            if s.note:
+                note = f"{note}: {s.note}" if note else s.note
+            line = [i, s.name, *(s.groups.get(g.id) for g in groups), s.published_total,
+                    s.published_percent, s.level, s.rank]
+            if within:
+                line.append(s.rank_in_parent)
+            body.append((*line, note))
+        tables.append(Table(_block_title(ctx, block_id), tuple(headers), tuple(body),
+                            keys=tuple(keys), block=block_id))
+    return tables
+
+
+def score_tables(ctx: ReportContext) -> list[Table]:
+    """Per block, one row per unit and criterion: score, maximum, and how it came about."""
+    by_block: dict[str, list[tuple]] = {}
+    for result in ctx.results:
+        for c in result.all_criteria():
+            notes = []
+            if not c.applies:
+                notes.append("không áp dụng")
+            if c.capped:
+                notes.append(f"giới hạn từ {c.raw}")
+            if c.floored:
+                notes.append(f"sàn từ {c.raw}")
+            if not c.counted:
+                notes.append("không tính điểm")
+            by_block.setdefault(result.block, []).append(
+                (result.unit_id, result.name, c.id, c.title, c.score, c.max, "; ".join(notes)))
+    return [Table(f"Điểm chi tiết — {_block_title(ctx, b)}",
+                  ("Mã đơn vị", "Đơn vị", "Tiêu chí", "Nội dung", "Điểm", "Tối đa", "Ghi chú"),
+                  tuple(rows), keys=("unit_id", "unit", "criterion", "title", "score", "max",
+                                     "note"), block=b)
+            for b, rows in by_block.items()]
+
+
+def findings_tables(ctx: ReportContext, codes: tuple[str, ...] | None = None,
+                    title: str = "Lưu ý") -> list[Table]:
+    """Every finding (or those with the given codes), per unit."""
+    rows = []
+    for result in ctx.results:
+        for f in result.findings:
+            if codes is None or f.code in codes:
+                rows.append((result.block, result.unit_id, result.name, f.criterion or "",
+                             f.field or "", f.code, f.message))
+    return [Table(title, ("Khối", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Trường", "Mã", "Nội dung"),
+                  tuple(rows), keys=("block", "unit_id", "unit", "criterion", "field", "code",
+                                     "message"))]
+
+
+def errors_table(ctx: ReportContext) -> list[Table]:
+    rows = tuple((e.file, e.where or "", e.unit or "", e.field or "", e.message)
+                 for e in ctx.outcome.errors)
+    return [Table("Lỗi dữ liệu", ("Tệp", "Vị trí", "Đơn vị", "Trường", "Lỗi"), rows,
+                  keys=("file", "where", "unit", "field", "message"))]
+
+
+def level_counts(rows) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for s in rows:
+        if s.level:
+            counts[s.level] = counts.get(s.level, 0) + 1
+    return counts
+
+
+def mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None

@@ -1,0 +1,129 @@
+"""Reports for the steps around scoring: reasons, verification, districts, interim updates,
+and the change of rank from one period to the next."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..evaluation import round_published
+from ..results import RANKED, STATUS_LABELS
+from .base import ReportContext, Table
+from .standard import findings_tables, level_counts, mean
+
+
+def reasons_tables(ctx: ReportContext) -> list[Table]:
+    """Criteria self-assessed below the maximum with no reason: the list sent back to units."""
+    return findings_tables(ctx, ("missing-reason", "missing-self-score"),
+                           "Tiêu chí chưa giải trình (tự chấm dưới điểm tối đa)")
+
+
+def verification_tables(ctx: ReportContext) -> list[Table]:
+    """Per unit and criterion: self-assessed score, verified score and the difference."""
+    rows = []
+    for result in ctx.results:
+        for c in result.all_criteria():
+            if c.children or c.self_score is None or not c.applies:
+                continue
+            diff = c.score - c.self_score
+            rows.append((result.block, result.unit_id, result.name, c.id, c.title, c.self_score,
+                         c.declared if c.declared is not None else c.score, c.score, diff,
+                         c.reason or ""))
+    return [Table("Kết quả thẩm định: điểm tự chấm và điểm thẩm định",
+                  ("Khối", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Nội dung", "Tự chấm",
+                   "Theo số liệu kê khai", "Thẩm định", "Chênh lệch", "Giải trình"),
+                  tuple(rows), keys=("block", "unit_id", "unit", "criterion", "title",
+                                     "self_score", "declared_score", "verified_score",
+                                     "difference", "reason"))]
+
+
+def district_tables(ctx: ReportContext) -> list[Table]:
+    """Per parent unit (a district): its units' count, mean, best, worst and levels."""
+    names = {s.unit_id: s.name for rows in ctx.outcome.tables.values() for s in rows}
+    parents: dict[str, list] = {}
+    for rows in ctx.outcome.tables.values():
+        for s in rows:
+            if s.parent:
+                parents.setdefault(s.parent, []).append(s)
+    level_names = [lv.name for lv in ctx.pack.levels]
+    body = []
+    for parent, members in sorted(parents.items(), key=lambda kv: names.get(kv[0], kv[0])):
+        ranked = [s for s in members if s.status == RANKED]
+        totals = [s.published_total for s in ranked]
+        avg = mean(totals)
+        best = max(ranked, key=lambda s: s.published_total, default=None)
+        worst = min(ranked, key=lambda s: s.published_total, default=None)
+        counts = level_counts(ranked)
+        body.append((names.get(parent, parent), len(members), len(ranked),
+                     round_published(ctx.pack, avg) if avg is not None else None,
+                     best.name if best else "", worst.name if worst else "",
+                     *(counts.get(n, 0) for n in level_names),
+                     len(members) - len(ranked)))
+    return [Table("Tổng hợp theo đơn vị cấp huyện",
+                  ("Đơn vị", "Số đơn vị", "Được xếp hạng", "Điểm trung bình", "Cao nhất",
+                   "Thấp nhất", *level_names, "Không xếp hạng"),
+                  tuple(body))]
+
+
+def progress_tables(ctx: ReportContext) -> list[Table]:
+    """Interim updates (3, 6, 9 months …): each unit's figures so far, never ranked."""
+    stages = {u.id: u.title for u in ctx.pack.calendar.updates}
+    rows = [(s.block, s.unit_id, s.name, stages.get(stage, stage), s.published_total,
+             s.published_percent, s.level)
+            for s, stage in ((s, _stage(ctx, s)) for s in ctx.outcome.interim)]
+    return [Table("Cập nhật số liệu giữa kỳ (không xếp hạng)",
+                  ("Khối", "Mã đơn vị", "Đơn vị", "Kỳ cập nhật", "Tổng điểm", "Tỷ lệ (%)",
+                   "Mức độ tạm tính"), tuple(rows))]
+
+
+def _stage(ctx: ReportContext, standing) -> str:
+    for result in ctx.results:
+        if result.unit_id == standing.unit_id and result.status == "interim":
+            return result.stage
+    return ""
+
+
+def rank_change_tables(ctx: ReportContext) -> list[Table]:
+    """Per block: previous and current rank and score; units that fell are marked.
+
+    A unit renamed between periods is matched through the pack's ``renamed_units``; a unit
+    new this period has no previous rank; one that was ranked before and is absent or
+    unranked now is listed and counts as fallen. Shared ranks compare as published (a
+    unit 2nd-equal both years has not moved).
+    """
+    previous = ctx.previous or {}
+    renamed = dict(ctx.pack.renamed_units)
+    tables = []
+    for block_id, rows in ctx.outcome.tables.items():
+        before = {renamed.get(uid, uid): (uid, row)
+                  for uid, row in previous.get(block_id, {}).items()}
+        body = []
+        for s in rows:
+            old_id, old = before.pop(s.unit_id, (None, None))
+            prev_rank = old.get("rank") if old else None
+            prev_total = old.get("published_total") if old else None
+            notes = []
+            if old is None:
+                notes.append("mới")
+            elif old_id != s.unit_id:
+                notes.append(f"đổi mã từ {old_id}")
+            fell = prev_rank is not None and (s.rank is None or s.rank > prev_rank)
+            if s.status != RANKED:
+                notes.append(STATUS_LABELS[s.status])
+            change = (prev_rank - s.rank) if prev_rank is not None and s.rank else None
+            body.append((s.name, prev_rank, s.rank, change,
+                         Decimal(str(prev_total)) if prev_total is not None else None,
+                         s.published_total, "xuống hạng" if fell else "", "; ".join(notes)))
+        for old_id, old in before.values():
+            fell = old.get("rank") is not None
+            body.append((old.get("name", old_id), old.get("rank"), None, None,
+                         old.get("published_total"), None, "xuống hạng" if fell else "",
+                         "không có trong kỳ này"))
+        fallen = sum(1 for row in body if row[6])
+        tables.append(Table(
+            f"Thay đổi thứ hạng — {ctx.pack.block(block_id).title}",
+            ("Đơn vị", "Hạng kỳ trước", "Hạng kỳ này", "Thay đổi", "Điểm kỳ trước",
+             "Điểm kỳ này", "Đánh dấu", "Ghi chú"),
+            tuple(body), keys=("unit", "previous_rank", "rank", "change", "previous_total",
+                               "total", "flag", "note"),
+            block=block_id, note=f"{fallen} đơn vị xuống hạng so với kỳ trước."))
+    return tables

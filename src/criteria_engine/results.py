@@ -1,0 +1,131 @@
+"""What evaluation returns: a result tree per unit, findings, and standings for ranking.
+
+Results are plain frozen values so they can be saved as JSON and given back later as the
+previous period (:mod:`criteria_engine.persist`), compared, and rendered by any report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+# A unit's place in the ranking of its block.
+RANKED, LATE, EXCLUDED, MISSING, INTERIM = "ranked", "late", "excluded", "missing", "interim"
+STATUS_ORDER = {RANKED: 0, LATE: 1, EXCLUDED: 2, MISSING: 3, INTERIM: 4}
+STATUS_LABELS = {RANKED: "", LATE: "nộp muộn", EXCLUDED: "không đánh giá",
+                 MISSING: "không nộp", INTERIM: "cập nhật giữa kỳ"}
+
+
+@attrs.frozen
+class Finding:
+    """Something about a unit's submission the province should know; it never drops the unit."""
+
+    code: str  # missing-reason | outside-window | late | self-score-above-max | …
+    message: str
+    criterion: str | None = None
+    field: str | None = None
+
+
+@attrs.frozen
+class CriterionResult:
+    """One criterion's score for one unit, with what produced it."""
+
+    id: str
+    title: str
+    max: Decimal  # the maximum that counts for this unit (0 when it does not apply)
+    score: Decimal | None  # None when the criterion does not apply
+    raw: Decimal | None = None  # the formula's value before the cap and the floor
+    applies: bool = True
+    capped: bool = False
+    floored: bool = False
+    kind: str = "normal"
+    counted: bool = True
+    formula: str | None = None
+    inputs: Mapping[str, Any] = attrs.Factory(dict)
+    declared: Decimal | None = None  # the score from the declared inputs, when verified differ
+    self_score: Decimal | None = None
+    reason: str | None = None
+    children: tuple[CriterionResult, ...] = ()
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class UnitResult:
+    """A unit's evaluation: the criteria tree, totals, percentage, level and findings."""
+
+    unit_id: str
+    name: str
+    block: str
+    pack: str
+    criteria: tuple[CriterionResult, ...]
+    total: Decimal
+    max_total: Decimal
+    percent: Decimal  # a fraction: 0.85 is 85 %
+    published_total: Decimal
+    published_percent: Decimal  # in percent points, rounded as the pack says
+    level: str | None
+    status: str = RANKED
+    period: str | None = None
+    parent: str | None = None
+    head: Mapping[str, str] | None = None
+    submitted: str | None = None
+    stage: str = "year"
+    file: str | None = None
+    tie_keys: tuple[Decimal, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    def all_criteria(self):
+        for top in self.criteria:
+            yield from top.walk()
+
+    def score(self, criterion_id: str) -> Decimal | None:
+        for c in self.all_criteria():
+            if c.id == criterion_id:
+                return c.score
+        raise KeyError(criterion_id)
+
+    def group_scores(self) -> dict[str, Decimal | None]:
+        return {c.id: c.score for c in self.criteria}
+
+
+@attrs.frozen
+class Standing:
+    """A unit's line in a block's ranking table: small, so 100,000 of them fit easily."""
+
+    unit_id: str
+    name: str
+    block: str
+    status: str
+    total: Decimal | None = None
+    published_total: Decimal | None = None
+    percent: Decimal | None = None
+    published_percent: Decimal | None = None
+    level: str | None = None
+    rank: int | None = None
+    parent: str | None = None
+    rank_in_parent: int | None = None
+    groups: Mapping[str, Decimal | None] = attrs.Factory(dict)
+    tie_keys: tuple[Decimal, ...] = ()
+    head: Mapping[str, str] | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, result: UnitResult) -> Standing:
+        """The ranking line of a result; an excluded unit carries no figures."""
+        if result.status == EXCLUDED:
+            return cls(unit_id=result.unit_id, name=result.name, block=result.block,
+                       status=result.status, parent=result.parent, head=result.head,
+                       note=result.findings[0].message if result.findings else None)
+        return cls(unit_id=result.unit_id, name=result.name, block=result.block,
+                   status=result.status, total=result.total,
+                   published_total=result.published_total, percent=result.percent,
+                   published_percent=result.published_percent, level=result.level,
+                   parent=result.parent, groups=result.group_scores(), tie_keys=result.tie_keys,
+                   head=result.head)

@@ -1,0 +1,116 @@
+"""Turn a value as a user typed it into the exact value a formula sees.
+
+One converter per input type, shared by every reader (JSON, YAML, CSV, Excel), so a value
+means the same whatever file it came in. Numbers become :class:`~decimal.Decimal` (never
+``float``); a percent is stored as a fraction (``85`` or ``"85%"`` is ``Decimal("0.85")``);
+yes/no accepts the Vietnamese words people type on forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Input
+
+_TRUE = {"true", "có", "co", "yes", "x", "1", "đạt", "dat"}
+_FALSE = {"false", "không", "khong", "no", "0", "không đạt", "khong dat", ""}
+MAX_DIGITS = 30
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be used, with a message fit for the person who typed it."""
+
+
+def to_decimal(value: Any) -> Decimal:
+    """An exact, finite decimal from a number or a decimal string; floats are refused."""
+    if isinstance(value, bool):
+        raise ValueProblem(f"expected a number, got {'true' if value else 'false'}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # Readers never produce floats; a library caller passing one gets its shortest repr.
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueProblem(f"expected a number, got {value!r}") from None
+    else:
+        raise ValueProblem(f"expected a number, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueProblem(f"{value!r} is not a finite number")
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        raise ValueProblem(f"{value!r} has more than {MAX_DIGITS} digits")
+    return number
+
+
+def to_percent(value: Any) -> Decimal:
+    """A fraction from percent points (``85``) or a percent string (``"85%"``)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        points = to_decimal(value.strip()[:-1])
+    else:
+        points = to_decimal(value)
+    if points < 0 or points > 100:
+        raise ValueProblem(f"{value!r} is not a percentage between 0 and 100")
+    return points / 100
+
+
+def to_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = unicodedata.normalize("NFC", value).strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE and word:
+            return False
+    raise ValueProblem(f"expected yes or no (true/false, có/không), got {value!r}")
+
+
+def to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueProblem(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+def convert(spec: Input, value: Any) -> Any:
+    """The value of input ``spec`` as formulas see it; raises :class:`ValueProblem`."""
+    kind = spec.type
+    if kind in ("number", "integer"):
+        number = to_decimal(value)
+        if kind == "integer" and number != number.to_integral_value():
+            raise ValueProblem(f"expected a whole number, got {value!r}")
+        if spec.min is not None and number < spec.min:
+            raise ValueProblem(f"{number} is below the minimum {spec.min}")
+        if spec.max is not None and number > spec.max:
+            raise ValueProblem(f"{number} is above the maximum {spec.max}")
+        return number
+    if kind == "percent":
+        return to_percent(value)
+    if kind == "boolean":
+        return to_boolean(value)
+    if kind == "date":
+        return to_date(value)
+    if not isinstance(value, str):
+        raise ValueProblem(f"expected text, got {value!r}")
+    text = unicodedata.normalize("NFC", value).strip()
+    if kind == "choice" and text not in spec.choices:
+        allowed = ", ".join(repr(c) for c in spec.choices)
+        raise ValueProblem(f"{value!r} is not one of the choices: {allowed}")
+    return text
