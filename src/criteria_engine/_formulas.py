@@ -24,14 +24,15 @@ def formula_text(value: Any) -> str:
     return str(value)
 
 
-def _file_position(doc: YamlDocument, path: Path, line: int | None,
-                   column: int | None) -> tuple[int | None, int | None]:
+def _file_position(
+    doc: YamlDocument, path: Path, line: int | None, column: int | None
+) -> tuple[int | None, int | None]:
     """Where formula ``line``/``column`` (from 1) stands in the YAML file."""
     vline, vcol = doc.positions.get((*path, ""), doc.where(path))
     if vline is None or line is None:
         return vline, vcol
     first = doc.line_text(vline) or ""
-    lead = first[vcol - 1: vcol] if vcol else ""
+    lead = first[vcol - 1 : vcol] if vcol else ""
     if lead in ("|", ">"):  # block scalar: the formula starts on the next line
         text_line = doc.line_text(vline + line) or ""
         indent = len(text_line) - len(text_line.lstrip(" "))
@@ -42,18 +43,33 @@ def _file_position(doc: YamlDocument, path: Path, line: int | None,
     return vline + line - 1, column
 
 
-def compile_at(doc: YamlDocument, path: Path, value: Any, scope: Scope,
-               problems: list[Problem], *, expect: Type | None = Type.NUMBER,
-               origin: str | None = None) -> Formula | None:
+def compile_at(
+    doc: YamlDocument,
+    path: Path,
+    value: Any,
+    scope: Scope,
+    problems: list[Problem],
+    *,
+    expect: Type | None = Type.NUMBER,
+    origin: str | None = None,
+) -> Formula | None:
     """Compile the formula at ``path`` of ``doc``; on error add problems and return None."""
     try:
         return compile_formula(formula_text(value), scope, expect=expect, origin=origin)
     except DslError as exc:
         for item in getattr(exc, "problems", None) or (exc,):
-            line, column = _file_position(doc, path, getattr(item, "line", None),
-                                          getattr(item, "column", None))
+            line, column = _file_position(
+                doc, path, getattr(item, "line", None), getattr(item, "column", None)
+            )
             message = getattr(item, "message", None) or str(item)
-            problems.append(doc.problem(
-                path, getattr(item, "code", None) or "formula", message,
-                getattr(item, "hint", None), line=line, column=column))
+            problems.append(
+                doc.problem(
+                    path,
+                    getattr(item, "code", None) or "formula",
+                    message,
+                    getattr(item, "hint", None),
+                    line=line,
+                    column=column,
+                )
+            )
         return None

@@ -36,8 +36,9 @@ def _checked(pack: Pack, units: Iterable[UnitLike]) -> Iterator[Submission | Sub
             continue
         key = (checked.block, checked.id, checked.stage)
         if key in seen:
-            yield SubmissionError(checked.file, f"duplicate unit id (first seen in {seen[key]})",
-                                  checked.id, "id")
+            yield SubmissionError(
+                checked.file, f"duplicate unit id (first seen in {seen[key]})", checked.id, "id"
+            )
             continue
         seen[key] = checked.file
         yield checked
@@ -47,8 +48,9 @@ def _counts_for_aggregates(pack: Pack, unit: Submission) -> bool:
     return unit.stage == "year" and pack.excluded_unit(unit.id, unit.name) is None
 
 
-def evaluate_many(pack: Pack, units: Iterable[UnitLike] | Callable[[], Iterable[UnitLike]]
-                  ) -> Iterator[UnitResult | SubmissionError]:
+def evaluate_many(
+    pack: Pack, units: Iterable[UnitLike] | Callable[[], Iterable[UnitLike]]
+) -> Iterator[UnitResult | SubmissionError]:
     """Evaluate every unit; yield a result or an error for each, in input order.
 
     ``units`` may be a callable returning a fresh iterable: then a pack with block-wide
@@ -96,10 +98,14 @@ class BatchOutcome:
         return [s for rows in self.tables.values() for s in rows if s.status == EXCLUDED]
 
 
-def run_batch(pack: Pack, files: Iterable[str | Path] = (), *,
-              units: Iterable[UnitLike] | None = None,
-              on_result: Callable[[UnitResult], None] | None = None,
-              roster: bool = True) -> BatchOutcome:
+def run_batch(
+    pack: Pack,
+    files: Iterable[str | Path] = (),
+    *,
+    units: Iterable[UnitLike] | None = None,
+    on_result: Callable[[UnitResult], None] | None = None,
+    roster: bool = True,
+) -> BatchOutcome:
     """Evaluate files (or records) and rank them; keep only standings, not result trees.
 
     ``files`` is read once, or twice when the pack has block-wide aggregates.
@@ -134,5 +140,11 @@ def run_batch(pack: Pack, files: Iterable[str | Path] = (), *,
         if on_result is not None:
             on_result(item)
         (interim if item.status == INTERIM else standings).append(Standing.of(item))
-    return BatchOutcome(pack=pack, tables=rank(pack, standings, roster=roster), errors=errors,
-                        interim=interim, units_in=units_in, results=results)
+    return BatchOutcome(
+        pack=pack,
+        tables=rank(pack, standings, roster=roster),
+        errors=errors,
+        interim=interim,
+        units_in=units_in,
+        results=results,
+    )

@@ -50,11 +50,16 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES)
-            found += sorted(p for sub in sorted(path.iterdir()) if sub.is_dir()
-                            and sub.name != "invalid"
-                            for p in sub.rglob("*") if p.suffix.lower() in SUBMISSION_SUFFIXES)
+            found = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES
+            )
+            found += sorted(
+                p
+                for sub in sorted(path.iterdir())
+                if sub.is_dir() and sub.name != "invalid"
+                for p in sub.rglob("*")
+                if p.suffix.lower() in SUBMISSION_SUFFIXES
+            )
             if not found:
                 raise click.UsageError(f"no submission files (.json, .yaml, .csv, .xlsx) in {path}")
             files += found
@@ -82,8 +87,12 @@ class _Progress:
 
     def __init__(self, files: list[Path], quiet: bool) -> None:
         self.files = files
-        self.bar = click.progressbar(length=len(files), label="evaluating", file=sys.stderr,
-                                     hidden=quiet or not sys.stderr.isatty() or len(files) < 3)
+        self.bar = click.progressbar(
+            length=len(files),
+            label="evaluating",
+            file=sys.stderr,
+            hidden=quiet or not sys.stderr.isatty() or len(files) < 3,
+        )
 
     def __iter__(self):
         for path in self.files:
@@ -106,8 +115,11 @@ def _report_errors(outcome, quiet: bool) -> None:
     for error in outcome.errors:
         click.echo(f"error: {error.render()}", err=True)
     if not quiet:
-        click.echo(f"{outcome.units_in} units: {outcome.results} evaluated, "
-                   f"{outcome.units_in - outcome.results} with errors", err=True)
+        click.echo(
+            f"{outcome.units_in} units: {outcome.results} evaluated, "
+            f"{outcome.units_in - outcome.results} with errors",
+            err=True,
+        )
 
 
 def _period_of(files: list[Path]) -> str | None:
@@ -150,9 +162,24 @@ def packs_command() -> None:
 
     from .registry import installed
 
-    rows = [(r.label, r.decision, r.effective.isoformat() if r.effective else "", r.title)
-            for r in installed()]
+    rows = [
+        (r.label, r.decision, r.effective.isoformat() if r.effective else "", r.title)
+        for r in installed()
+    ]
     click.echo(tabulate(rows, headers=["pack", "decision", "effective", "title"]))
+
+
+def _tree_rows(crit, depth: int):
+    """The ``show`` lines of a criterion and everything below it, indented by depth."""
+    formula = (
+        crit.formula.text if crit.formula else ("tổng các tiêu chí con" if crit.children else "")
+    )
+    if crit.applies is not None:
+        formula += f"  [áp dụng khi: {crit.applies.text}]"
+    status = crit.provenance.status if crit.provenance else ""
+    yield ("  " * depth + crit.id, crit.title, crit.max, crit.kind, formula, status)
+    for child in crit.children:
+        yield from _tree_rows(child, depth + 1)
 
 
 @main.command("show")
@@ -168,24 +195,16 @@ def show_command(pack: str, block_id: str | None, fmt: str) -> None:
     for block in loaded.blocks:
         if block_id and block.id != block_id:
             continue
-        rows = []
-
-        def add(crit, depth: int) -> None:
-            formula = crit.formula.text if crit.formula else ("tổng các tiêu chí con"
-                                                             if crit.children else "")
-            if crit.applies is not None:
-                formula += f"  [áp dụng khi: {crit.applies.text}]"
-            status = crit.provenance.status if crit.provenance else ""
-            rows.append(("  " * depth + crit.id, crit.title, crit.max, crit.kind, formula, status))
-            for child in crit.children:
-                add(child, depth + 1)
-
-        for crit in block.criteria:
-            add(crit, 0)
-        tables.append(Table(f"{block.id}: {block.title} (tối đa {block.max_total})",
-                            ("id", "tiêu chí", "tối đa", "loại", "công thức", "nguồn"),
-                            tuple(rows), keys=("id", "title", "max", "kind", "formula",
-                                               "provenance"), block=block.id))
+        rows = [row for crit in block.criteria for row in _tree_rows(crit, 0)]
+        tables.append(
+            Table(
+                f"{block.id}: {block.title} (tối đa {block.max_total})",
+                ("id", "tiêu chí", "tối đa", "loại", "công thức", "nguồn"),
+                tuple(rows),
+                keys=("id", "title", "max", "kind", "formula", "provenance"),
+                block=block.id,
+            )
+        )
     if block_id and not tables:
         raise click.UsageError(f"no block {block_id!r} in {loaded.label}")
     click.echo(render_tables(tables, fmt), nl=False)
@@ -199,13 +218,16 @@ def check_command(pack: str, deep: bool, examples: int | None) -> None:
     """Load and lint a pack; report every problem with its file and place."""
     loaded = _load(pack)
     count = sum(1 for b in loaded.blocks for _ in b.all_criteria())
-    click.echo(f"{loaded.label}: {len(loaded.blocks)} blocks, {count} criteria, "
-               f"{len(loaded.levels)} levels — ok")
+    click.echo(
+        f"{loaded.label}: {len(loaded.blocks)} blocks, {count} criteria, "
+        f"{len(loaded.levels)} levels — ok"
+    )
     for block in loaded.blocks:
         missing = [c.id for c in block.all_criteria() if c.provenance is None]
         if missing:
-            click.echo(f"warning: block {block.id}: no provenance on {', '.join(missing)}",
-                       err=True)
+            click.echo(
+                f"warning: block {block.id}: no provenance on {', '.join(missing)}", err=True
+            )
     if deep:
         from .testing.invariants import check_pack_deep
 
@@ -236,8 +258,12 @@ def schema_command(pack: str, block_id: str) -> None:
 @click.argument("pack")
 @click.option("--block", "block_id", required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), default="json")
-@click.option("--units", "multi", is_flag=True, help="xlsx: one row per unit (a district's "
-              "collection form) instead of one unit's form.")
+@click.option(
+    "--units",
+    "multi",
+    is_flag=True,
+    help="xlsx: one row per unit (a district's collection form) instead of one unit's form.",
+)
 @click.option("-o", "--output", help="Write to this file.")
 def template_command(pack: str, block_id: str, fmt: str, multi: bool, output: str | None) -> None:
     """Write an empty submission (JSON) or survey form (xlsx) to fill in."""
@@ -252,9 +278,15 @@ def template_command(pack: str, block_id: str, fmt: str, multi: bool, output: st
         _write(survey_form(loaded, block, multi=multi), output)
         return
     from .submission_schema import empty_submission
+    from .values import json_default
 
-    _write(json.dumps(empty_submission(loaded, block), ensure_ascii=False, indent=2) + "\n",
-           output)
+    _write(
+        json.dumps(
+            empty_submission(loaded, block), ensure_ascii=False, indent=2, default=json_default
+        )
+        + "\n",
+        output,
+    )
 
 
 @main.command("validate")
@@ -288,8 +320,14 @@ def validate_command(pack: str, files: tuple[str, ...]) -> None:
 @click.option("-o", "--output", help="Write to this file (required for xlsx).")
 @click.option("--block", "block_id", help="Only this block's table.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def evaluate_command(pack: str, files: tuple[str, ...], fmt: str, output: str | None,
-                     block_id: str | None, quiet: bool) -> None:
+def evaluate_command(
+    pack: str,
+    files: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    block_id: str | None,
+    quiet: bool,
+) -> None:
     """Evaluate submissions and print the ranking of every block.
 
     FILES are submission files or folders of them. ``--format json`` writes the results
@@ -302,10 +340,18 @@ def evaluate_command(pack: str, files: tuple[str, ...], fmt: str, output: str | 
     paths = _expand(files)
     period = _period_of(paths)
     loaded = _load(pack, period)
-    outcome, _ = _run(loaded, paths, quiet=quiet, need_results=False)
+    outcome, results = _run(loaded, paths, quiet=quiet, need_results=fmt in ("xlsx", "html"))
     if fmt == "json":
         data = outcome_json(outcome, period)
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "xlsx":
+        from .xlsx import results_workbook
+
+        _write(results_workbook(ReportContext(loaded, outcome, results)), output)
+    elif fmt == "html":
+        from .html import full_report
+
+        _write(full_report(ReportContext(loaded, outcome, results)), output)
     else:
         tables = ranking_tables(ReportContext(loaded, outcome))
         if block_id:
@@ -313,8 +359,10 @@ def evaluate_command(pack: str, files: tuple[str, ...], fmt: str, output: str | 
         _write(_render(tables, fmt, loaded, loaded.title), output)
     _report_errors(outcome, quiet)
     if outcome.errors:
-        raise InvalidUnits(f"{len({(e.file, e.unit or e.where) for e in outcome.errors})} "
-                           "unit(s) could not be evaluated; the others are above")
+        raise InvalidUnits(
+            f"{len({(e.file, e.unit or e.where) for e in outcome.errors})} "
+            "unit(s) could not be evaluated; the others are above"
+        )
 
 
 @main.command("explain")
@@ -322,8 +370,9 @@ def evaluate_command(pack: str, files: tuple[str, ...], fmt: str, output: str | 
 @click.argument("files", nargs=-1, required=True)
 @click.option("--unit", "unit_id", required=True, help="The unit's id.")
 @click.option("--criterion", "criterion_id", help="Only this criterion (and its children).")
-def explain_command(pack: str, files: tuple[str, ...], unit_id: str,
-                    criterion_id: str | None) -> None:
+def explain_command(
+    pack: str, files: tuple[str, ...], unit_id: str, criterion_id: str | None
+) -> None:
     """Explain why a unit got each point: formula, inputs, each step, cap."""
     from .explain import explain_unit
 
@@ -341,11 +390,21 @@ def explain_command(pack: str, files: tuple[str, ...], unit_id: str,
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 @click.option("-o", "--output", help="Write to this file.")
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False),
-              help="Saved results of the previous period (evaluate --format json).")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Saved results of the previous period (evaluate --format json).",
+)
 @click.option("-q", "--quiet", is_flag=True)
-def report_command(pack: str, name: str, files: tuple[str, ...], fmt: str, output: str | None,
-                   previous: str | None, quiet: bool) -> None:
+def report_command(
+    pack: str,
+    name: str,
+    files: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    previous: str | None,
+    quiet: bool,
+) -> None:
     """Run a report (built-in or the pack's own) on submissions."""
     from .persist import PreviousResultsError, load_previous
     from .reports.base import ReportContext
@@ -363,12 +422,13 @@ def report_command(pack: str, name: str, files: tuple[str, ...], fmt: str, outpu
             prev = load_previous(previous)
         except PreviousResultsError as exc:
             raise click.UsageError(str(exc)) from None
-    elif report.needs_previous:
+    elif report.needs_previous and name != "html":
         raise click.UsageError(f"the {name!r} report needs --previous RESULTS.json")
-    outcome, results = _run(loaded, paths, quiet=quiet,
-                            need_results=report.needs_results or fmt == "html")
+    outcome, results = _run(
+        loaded, paths, quiet=quiet, need_results=report.needs_results or fmt in ("html", "xlsx")
+    )
     ctx = ReportContext(loaded, outcome, results, prev)
-    if fmt == "html" and name == "html":
+    if name == "html":
         from .html import full_report
 
         _write(full_report(ctx), output)

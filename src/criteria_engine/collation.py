@@ -16,8 +16,14 @@ from collections.abc import Callable
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_MARKS = {"\u0306": "ă", "\u0302": "^", "\u031b": "'"}  # breve, circumflex, horn
-_WITH_MARK = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"): "ô",
-              ("o", "'"): "ơ", ("u", "'"): "ư"}
+_WITH_MARK = {
+    ("a", "ă"): "ă",
+    ("a", "^"): "â",
+    ("e", "^"): "ê",
+    ("o", "^"): "ô",
+    ("o", "'"): "ơ",
+    ("u", "'"): "ư",
+}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _RANK = {letter: i + 1 for i, letter in enumerate(_ALPHABET)}
 _DIGITS_BASE = -20  # digits sort before letters

@@ -18,9 +18,11 @@ from .model import Block, Criterion, Pack
 from .results import EXCLUDED, INTERIM, LATE, RANKED, CriterionResult, Finding, UnitResult
 from .submissions import Submission, SubmissionError, check_record
 
-CONTEXT = decimal.Context(prec=28, rounding=ROUND_HALF_EVEN,
-                          traps=[decimal.InvalidOperation, decimal.DivisionByZero,
-                                 decimal.Overflow])
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
@@ -84,8 +86,14 @@ def _unit_status(pack: Pack, unit: Submission) -> tuple[str, list[Finding]]:
         return INTERIM, []
     deadline = pack.deadline(unit.period or "", unit.block)
     if deadline is not None and unit.submitted is not None and unit.submitted >= deadline:
-        return LATE, [Finding("late", f"submitted {unit.submitted.isoformat()}, the deadline "
-                              f"was before {deadline.isoformat()}", field="submitted")]
+        return LATE, [
+            Finding(
+                "late",
+                f"submitted {unit.submitted.isoformat()}, the deadline "
+                f"was before {deadline.isoformat()}",
+                field="submitted",
+            )
+        ]
     return RANKED, []
 
 
@@ -105,18 +113,29 @@ def _score(block: Block, values: dict[str, Any], aggregates: Mapping[str, Decima
             values["max_points"] = crit.max
             raw = crit.formula(values, scores, aggregates)
         else:
-            raw = sum((scores[ch.id] for ch in crit.children
-                       if ch.weight and own_applies[ch.id]), _ZERO)
+            raw = sum(
+                (scores[ch.id] for ch in crit.children if ch.weight and own_applies[ch.id]), _ZERO
+            )
         raws[crit.id] = raw
         scores[crit.id] = crit.max if raw > crit.max else crit.floor if raw < crit.floor else raw
     return scores, raws, own_applies
 
 
-def _tree(crit: Criterion, parent_applies: bool, scores, raws, own_applies, values,
-          unit: Submission | None, declared: Mapping[str, Decimal] | None) -> CriterionResult:
+def _tree(
+    crit: Criterion,
+    parent_applies: bool,
+    scores,
+    raws,
+    own_applies,
+    values,
+    unit: Submission | None,
+    declared: Mapping[str, Decimal] | None,
+) -> CriterionResult:
     applies = parent_applies and own_applies[crit.id]
-    children = tuple(_tree(ch, applies, scores, raws, own_applies, values, unit, declared)
-                     for ch in crit.children)
+    children = tuple(
+        _tree(ch, applies, scores, raws, own_applies, values, unit, declared)
+        for ch in crit.children
+    )
     if not applies:
         maximum = _ZERO
     elif crit.formula is not None or not children:
@@ -128,47 +147,79 @@ def _tree(crit: Criterion, parent_applies: bool, scores, raws, own_applies, valu
     score = scores[crit.id] if applies else None
     used = {}
     if crit.formula is not None:
-        used = {name: values[name] for name in sorted(crit.formula.inputs) if name in values}
+        used = {
+            name: crit.max if name == "max_points" else values[name]
+            for name in sorted(crit.formula.inputs)
+            if name in values
+        }
     return CriterionResult(
-        id=crit.id, title=crit.title, max=maximum, score=score, raw=raw, applies=applies,
+        id=crit.id,
+        title=crit.title,
+        max=maximum,
+        score=score,
+        raw=raw,
+        applies=applies,
         capped=applies and raw is not None and raw > crit.max,
-        floored=applies and raw is not None and raw < crit.floor, kind=crit.kind,
-        counted=bool(crit.weight), formula=crit.formula.text if crit.formula else None,
+        floored=applies and raw is not None and raw < crit.floor,
+        kind=crit.kind,
+        counted=bool(crit.weight),
+        formula=crit.formula.text if crit.formula else None,
         inputs=used,
         declared=declared.get(crit.id) if declared is not None and applies else None,
         self_score=unit.self_scores.get(crit.id) if unit else None,
-        reason=unit.reasons.get(crit.id) if unit else None, children=children,
+        reason=unit.reasons.get(crit.id) if unit else None,
+        children=children,
     )
 
 
-def _findings(pack: Pack, block: Block, unit: Submission,
-              criteria: tuple[CriterionResult, ...]) -> list[Finding]:
+def _findings(
+    pack: Pack, block: Block, unit: Submission, criteria: tuple[CriterionResult, ...]
+) -> list[Finding]:
     found = []
-    if block.reasons_below_max:
+    if block.reasons_below_max and not unit.self_scores:
+        found.append(Finding("missing-self-score", "the unit sent no self-assessed scores"))
+    elif block.reasons_below_max:
         for top in criteria:
             for c in top.walk():
                 if c.children or not c.applies:
                     continue
                 if c.self_score is None:
-                    found.append(Finding("missing-self-score", "no self-assessed score",
-                                         criterion=c.id))
+                    found.append(
+                        Finding("missing-self-score", "no self-assessed score", criterion=c.id)
+                    )
                 elif c.self_score < c.max and not c.reason:
-                    found.append(Finding("missing-reason", f"self-assessed {c.self_score} of "
-                                         f"{c.max} with no reason given", criterion=c.id))
+                    found.append(
+                        Finding(
+                            "missing-reason",
+                            f"self-assessed {c.self_score} of {c.max} with no reason given",
+                            criterion=c.id,
+                        )
+                    )
     for top in criteria:
         for c in top.walk():
             if c.self_score is not None and c.self_score > c.max:
-                found.append(Finding("self-score-above-max", f"self-assessed {c.self_score} "
-                                     f"is above the maximum {c.max}", criterion=c.id))
+                found.append(
+                    Finding(
+                        "self-score-above-max",
+                        f"self-assessed {c.self_score} is above the maximum {c.max}",
+                        criterion=c.id,
+                    )
+                )
     period = pack.period_for(block)
     if period is not None and unit.period and unit.period.isdigit():
         start, end = period.window(int(unit.period))
         for name, spec in block.inputs.items():
             value = unit.values.get(name)
             if spec.type == "date" and value is not None and not start <= value <= end:
-                found.append(Finding("outside-window", f"{spec.label}: {value.isoformat()} is "
-                                     f"outside the data window {start.isoformat()} – "
-                                     f"{end.isoformat()}", field=f"inputs.{name}"))
+                found.append(
+                    Finding(
+                        "outside-window",
+                        f"{spec.label}: {value.isoformat()} is "
+                        f"outside the data window {start.isoformat()} – "
+                        f"{end.isoformat()}",
+                        field=f"inputs.{name}",
+                    )
+                )
     return found
 
 
@@ -180,19 +231,37 @@ def _level(pack: Pack, total: Decimal, max_total: Decimal, percent: Decimal) -> 
     return None
 
 
-def evaluate_submission(pack: Pack, unit: Submission,
-                        aggregates: Mapping[str, Decimal] | None = None) -> UnitResult:
+def evaluate_submission(
+    pack: Pack, unit: Submission, aggregates: Mapping[str, Decimal] | None = None
+) -> UnitResult:
     """Evaluate a checked submission; raise :class:`EvaluationError` if a formula fails."""
     block = pack.block(unit.block)
     status, findings = _unit_status(pack, unit)
-    common = dict(unit_id=unit.id, name=unit.name, block=unit.block, pack=pack.label,
-                  period=unit.period, parent=unit.parent, head=unit.head, stage=unit.stage,
-                  submitted=unit.submitted.isoformat() if unit.submitted else None,
-                  file=unit.file)
+    common = {
+        "unit_id": unit.id,
+        "name": unit.name,
+        "block": unit.block,
+        "pack": pack.label,
+        "period": unit.period,
+        "parent": unit.parent,
+        "head": unit.head,
+        "stage": unit.stage,
+        "submitted": unit.submitted.isoformat() if unit.submitted else None,
+        "file": unit.file,
+    }
     if status == EXCLUDED:
-        return UnitResult(criteria=(), total=_ZERO, max_total=_ZERO, percent=_ZERO,
-                          published_total=_ZERO, published_percent=_ZERO, level=None,
-                          status=status, findings=tuple(findings), **common)
+        return UnitResult(
+            criteria=(),
+            total=_ZERO,
+            max_total=_ZERO,
+            percent=_ZERO,
+            published_total=_ZERO,
+            published_percent=_ZERO,
+            level=None,
+            status=status,
+            findings=tuple(findings),
+            **common,
+        )
     aggregates = aggregates or {}
     with decimal.localcontext(CONTEXT):
         try:
@@ -204,8 +273,9 @@ def evaluate_submission(pack: Pack, unit: Submission,
             tie_keys = tuple(f(values, scores, aggregates) for f in block.tie_break)
         except DslEvaluationError as exc:
             raise EvaluationError([SubmissionError(unit.file, str(exc), unit.id)]) from None
-        criteria = tuple(_tree(c, True, scores, raws, own, values, unit, declared)
-                         for c in block.criteria)
+        criteria = tuple(
+            _tree(c, True, scores, raws, own, values, unit, declared) for c in block.criteria
+        )
         total = sum((c.score for c in criteria if c.score is not None and c.counted), _ZERO)
         max_total = sum((c.max for c in criteria if c.counted and c.kind == "normal"), _ZERO)
         percent = total / max_total if max_total else _ZERO
@@ -216,14 +286,26 @@ def evaluate_submission(pack: Pack, unit: Submission,
         else:
             level = _level(pack, total, max_total, percent)
     findings += _findings(pack, block, unit, criteria)
-    return UnitResult(criteria=criteria, total=total, max_total=max_total, percent=percent,
-                      published_total=published_total, published_percent=published_percent,
-                      level=level, status=status, tie_keys=tie_keys, findings=tuple(findings),
-                      **common)
+    return UnitResult(
+        criteria=criteria,
+        total=total,
+        max_total=max_total,
+        percent=percent,
+        published_total=published_total,
+        published_percent=published_percent,
+        level=level,
+        status=status,
+        tie_keys=tie_keys,
+        findings=tuple(findings),
+        **common,
+    )
 
 
-def evaluate(pack: Pack, unit: Submission | Mapping[str, Any],
-             aggregates: Mapping[str, Decimal] | None = None) -> UnitResult:
+def evaluate(
+    pack: Pack,
+    unit: Submission | Mapping[str, Any],
+    aggregates: Mapping[str, Decimal] | None = None,
+) -> UnitResult:
     """Evaluate one unit (a checked :class:`Submission` or a raw record mapping).
 
     A raw record is checked first; if it is invalid, :class:`EvaluationError` lists why.

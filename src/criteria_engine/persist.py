@@ -43,10 +43,14 @@ def outcome_json(outcome: BatchOutcome, period: str | None = None) -> dict[str, 
         "province": pack.province,
         "decision": {"number": pack.decision.number, "signed": pack.decision.signed.isoformat()},
         "period": period,
-        "counts": {"units": outcome.units_in, "results": outcome.results,
-                   "errors": len(outcome.errors)},
-        "blocks": {block: [_standing_json(s) for s in rows]
-                   for block, rows in outcome.tables.items()},
+        "counts": {
+            "units": outcome.units_in,
+            "results": outcome.results,
+            "errors": len(outcome.errors),
+        },
+        "blocks": {
+            block: [_standing_json(s) for s in rows] for block, rows in outcome.tables.items()
+        },
         "interim": [_standing_json(s) for s in outcome.interim],
         "errors": [attrs.asdict(e) for e in outcome.errors],
     }
@@ -61,8 +65,9 @@ def load_previous(path: str | Path) -> dict[str, dict[str, dict[str, Any]]]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise PreviousResultsError(f"{path}: not a results JSON file: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("blocks"), dict):
-        raise PreviousResultsError(f"{path}: not a results file written by "
-                                   "`criteria-engine evaluate --format json`")
+        raise PreviousResultsError(
+            f"{path}: not a results file written by `criteria-engine evaluate --format json`"
+        )
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for block, rows in data["blocks"].items():
         if not isinstance(rows, list):

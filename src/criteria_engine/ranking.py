@@ -59,13 +59,16 @@ def _rank_in_parent(pack: Pack, ordered: list[Standing]) -> list[Standing]:
 def missing_units(pack: Pack, present: Iterable[tuple[str, str]]) -> list[Standing]:
     """Roster units with no submission in the batch, as ``missing`` standings."""
     seen = set(present)
-    return [Standing(unit_id=u.id, name=u.name, block=u.block, status=MISSING, parent=u.parent)
-            for u in pack.roster if (u.block, u.id) not in seen
-            and not pack.excluded_unit(u.id, u.name)]
+    return [
+        Standing(unit_id=u.id, name=u.name, block=u.block, status=MISSING, parent=u.parent)
+        for u in pack.roster
+        if (u.block, u.id) not in seen and not pack.excluded_unit(u.id, u.name)
+    ]
 
 
-def rank(pack: Pack, results: Iterable[UnitResult | Standing], *,
-         roster: bool = True) -> dict[str, list[Standing]]:
+def rank(
+    pack: Pack, results: Iterable[UnitResult | Standing], *, roster: bool = True
+) -> dict[str, list[Standing]]:
     """Rank every block: ``{block id: standings}``, in the pack's block order.
 
     Interim (non-ranked) updates are left out; roster units that did not submit are added

@@ -46,10 +46,14 @@ def _ref(folder: Path) -> PackRef | None:
         data = read_yaml_file(str(folder / "pack.yaml")).data
         decision = data.get("decision") or {}
         version = data.get("version")
-        return PackRef(name=str(data["name"]), version=None if version is None else str(version),
-                       effective=decision.get("effective") or decision.get("signed"),
-                       title=str(data.get("title", "")), decision=str(decision.get("number", "")),
-                       path=folder)
+        return PackRef(
+            name=str(data["name"]),
+            version=None if version is None else str(version),
+            effective=decision.get("effective") or decision.get("signed"),
+            title=str(data.get("title", "")),
+            decision=str(decision.get("number", "")),
+            path=folder,
+        )
     except (PackError, KeyError, TypeError, AttributeError):
         return None
 
@@ -90,8 +94,9 @@ def find(name_or_path: str | Path, *, period: str | None = None) -> Path:
     refs = versions(name)
     if not refs:
         known = ", ".join(sorted({r.name for r in installed()})) or "none"
-        raise PackNotFound(f"no pack named {name!r} (installed: {known}), and no folder "
-                           f"{text!r} with a pack.yaml")
+        raise PackNotFound(
+            f"no pack named {name!r} (installed: {known}), and no folder {text!r} with a pack.yaml"
+        )
     if version:
         for ref in refs:
             if ref.version == version:
@@ -101,8 +106,10 @@ def find(name_or_path: str | Path, *, period: str | None = None) -> Path:
     ref = in_force(refs, period)
     if ref is None:
         first = refs[0]
-        raise PackNotFound(f"no version of pack {name!r} was in force in {period}: the "
-                           f"earliest, {first.decision}, took effect on {first.effective}")
+        raise PackNotFound(
+            f"no version of pack {name!r} was in force in {period}: the "
+            f"earliest, {first.decision}, took effect on {first.effective}"
+        )
     return ref.path
 
 
@@ -112,8 +119,16 @@ def _load(folder: Path) -> Pack:
     try:
         register_pack_plugin(pack)
     except Exception as exc:  # a broken plugin.py is the pack author's error, not a crash
-        raise PackError([Problem("plugin", f"cannot import the pack's plugin: {exc}",
-                                 file=str(folder / (pack.plugin or "")))], pack=pack.name) from exc
+        raise PackError(
+            [
+                Problem(
+                    "plugin",
+                    f"cannot import the pack's plugin: {exc}",
+                    file=str(folder / (pack.plugin or "")),
+                )
+            ],
+            pack=pack.name,
+        ) from exc
     return pack
 
 

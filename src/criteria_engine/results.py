@@ -15,8 +15,13 @@ import attrs
 # A unit's place in the ranking of its block.
 RANKED, LATE, EXCLUDED, MISSING, INTERIM = "ranked", "late", "excluded", "missing", "interim"
 STATUS_ORDER = {RANKED: 0, LATE: 1, EXCLUDED: 2, MISSING: 3, INTERIM: 4}
-STATUS_LABELS = {RANKED: "", LATE: "nộp muộn", EXCLUDED: "không đánh giá",
-                 MISSING: "không nộp", INTERIM: "cập nhật giữa kỳ"}
+STATUS_LABELS = {
+    RANKED: "",
+    LATE: "nộp muộn",
+    EXCLUDED: "không đánh giá",
+    MISSING: "không nộp",
+    INTERIM: "cập nhật giữa kỳ",
+}
 
 
 @attrs.frozen
@@ -120,12 +125,27 @@ class Standing:
     def of(cls, result: UnitResult) -> Standing:
         """The ranking line of a result; an excluded unit carries no figures."""
         if result.status == EXCLUDED:
-            return cls(unit_id=result.unit_id, name=result.name, block=result.block,
-                       status=result.status, parent=result.parent, head=result.head,
-                       note=result.findings[0].message if result.findings else None)
-        return cls(unit_id=result.unit_id, name=result.name, block=result.block,
-                   status=result.status, total=result.total,
-                   published_total=result.published_total, percent=result.percent,
-                   published_percent=result.published_percent, level=result.level,
-                   parent=result.parent, groups=result.group_scores(), tie_keys=result.tie_keys,
-                   head=result.head)
+            return cls(
+                unit_id=result.unit_id,
+                name=result.name,
+                block=result.block,
+                status=result.status,
+                parent=result.parent,
+                head=result.head,
+                note=result.findings[0].message if result.findings else None,
+            )
+        return cls(
+            unit_id=result.unit_id,
+            name=result.name,
+            block=result.block,
+            status=result.status,
+            total=result.total,
+            published_total=result.published_total,
+            percent=result.percent,
+            published_percent=result.published_percent,
+            level=result.level,
+            parent=result.parent,
+            groups=result.group_scores(),
+            tie_keys=result.tie_keys,
+            head=result.head,
+        )

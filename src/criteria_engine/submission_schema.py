@@ -25,18 +25,29 @@ def _input_schema(spec: Input) -> dict[str, Any]:
         if spec.max is not None:
             bounds["maximum"] = float(spec.max) if spec.max != int(spec.max) else int(spec.max)
         kind = "integer" if spec.type == "integer" else "number"
-        return {**base, "anyOf": [{"type": kind, **bounds},
-                                  {"type": "string", "pattern": _NUMBER_TEXT}]}
+        return {
+            **base,
+            "anyOf": [{"type": kind, **bounds}, {"type": "string", "pattern": _NUMBER_TEXT}],
+        }
     if spec.type == "percent":
-        return {**base, "anyOf": [{"type": "number", "minimum": 0, "maximum": 100},
-                                  {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%?\s*$"}]}
+        return {
+            **base,
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100},
+                {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%?\s*$"},
+            ],
+        }
     if spec.type == "boolean":
         return {**base, "type": "boolean"}
     if spec.type == "choice":
         return {**base, "enum": list(spec.choices)}
     if spec.type == "date":
-        return {**base, "type": "string", "format": "date",
-                "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+        return {
+            **base,
+            "type": "string",
+            "format": "date",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        }
     return {**base, "type": "string"}
 
 
@@ -56,22 +67,36 @@ def unit_schema(pack: Pack, block: Block) -> dict[str, Any]:
             "submitted": {"type": "string", "format": "date"},
             "parent": {"type": ["string", "null"]},
             "stage": {"enum": ["year", *(u.id for u in pack.calendar.updates)]},
-            "head": {"type": "object", "properties": {"name": {"type": "string"},
-                                                      "title": {"type": "string"}}},
+            "head": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "title": {"type": "string"}},
+            },
             "note": {"type": "string"},
             "pack": {"type": "string"},
-            "inputs": {"type": "object", "additionalProperties": False,
-                       "required": required_inputs,
-                       "properties": {n: _input_schema(s) for n, s in block.inputs.items()}},
-            "verified": {"type": "object", "additionalProperties": False,
-                         "properties": {n: _input_schema(s) for n, s in block.inputs.items()}},
-            "self_scores": {"type": "object", "additionalProperties": False,
-                            "properties": {i: {"anyOf": [{"type": "number"},
-                                                         {"type": "string",
-                                                          "pattern": _NUMBER_TEXT}]}
-                                           for i in ids}},
-            "reasons": {"type": "object", "additionalProperties": False,
-                        "properties": {i: {"type": "string"} for i in ids}},
+            "inputs": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": required_inputs,
+                "properties": {n: _input_schema(s) for n, s in block.inputs.items()},
+            },
+            "verified": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {n: _input_schema(s) for n, s in block.inputs.items()},
+            },
+            "self_scores": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    i: {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXT}]}
+                    for i in ids
+                },
+            },
+            "reasons": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {i: {"type": "string"} for i in ids},
+            },
         },
     }
 
@@ -86,26 +111,38 @@ def submission_schema(pack: Pack, block: Block) -> dict[str, Any]:
         "anyOf": [
             {"$ref": "#/$defs/unit"},
             {"type": "array", "items": {"$ref": "#/$defs/unit"}},
-            {"type": "object", "required": ["units"],
-             "properties": {"units": {"type": "array", "items": {"$ref": "#/$defs/unit"}},
-                            "period": {"type": "string"}, "note": {"type": "string"},
-                            "pack": {"type": "string"}, "submitted": {"type": "string"},
-                            "parent": {"type": ["string", "null"]}}},
+            {
+                "type": "object",
+                "required": ["units"],
+                "properties": {
+                    "units": {"type": "array", "items": {"$ref": "#/$defs/unit"}},
+                    "period": {"type": "string"},
+                    "note": {"type": "string"},
+                    "pack": {"type": "string"},
+                    "submitted": {"type": "string"},
+                    "parent": {"type": ["string", "null"]},
+                },
+            },
         ],
     }
 
 
 def empty_submission(pack: Pack, block: Block) -> dict[str, Any]:
     """A submission skeleton to fill in: every input with its default or an empty value."""
+
     def blank(spec: Input) -> Any:
         if spec.default is not None:
             return spec.default
-        return {"boolean": False, "choice": spec.choices[0] if spec.choices else ""}.get(
-            spec.type, None)
+        return {"boolean": False, "choice": spec.choices[0] if spec.choices else ""}.get(spec.type)
 
-    unit: dict[str, Any] = {"id": "", "name": "", "block": block.id, "period": "",
-                            "submitted": "", "inputs": {n: blank(s)
-                                                        for n, s in block.inputs.items()}}
+    unit: dict[str, Any] = {
+        "id": "",
+        "name": "",
+        "block": block.id,
+        "period": "",
+        "submitted": "",
+        "inputs": {n: blank(s) for n, s in block.inputs.items()},
+    }
     if block.reasons_below_max:
         leaves = [c.id for c in block.all_criteria() if not c.children]
         unit["self_scores"] = dict.fromkeys(leaves)

@@ -23,8 +23,20 @@ import attrs
 from .model import Pack
 from .values import ValueProblem, convert, to_date, to_decimal
 
-UNIT_FIELDS = ("id", "name", "block", "period", "submitted", "parent", "head", "stage",
-               "inputs", "self_scores", "reasons", "verified")
+UNIT_FIELDS = (
+    "id",
+    "name",
+    "block",
+    "period",
+    "submitted",
+    "parent",
+    "head",
+    "stage",
+    "inputs",
+    "self_scores",
+    "reasons",
+    "verified",
+)
 MAX_SUBMISSION_BYTES = 50_000_000
 
 
@@ -92,8 +104,13 @@ def _reject_constant(name: str) -> Any:
 
 
 def _json(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_int=Decimal,
-                      parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    return json.loads(
+        text,
+        parse_float=Decimal,
+        parse_int=Decimal,
+        parse_constant=_reject_constant,
+        object_pairs_hook=_no_duplicates,
+    )
 
 
 def _records_from_data(data: Any, file: str) -> Iterator[Record | SubmissionError]:
@@ -112,7 +129,9 @@ def _records_from_data(data: Any, file: str) -> Iterator[Record | SubmissionErro
         return
     for index, unit in enumerate(units):
         if not isinstance(unit, Mapping):
-            yield SubmissionError(file, "a unit record must be an object", where=f"unit #{index + 1}")
+            yield SubmissionError(
+                file, "a unit record must be an object", where=f"unit #{index + 1}"
+            )
             continue
         yield Record({**defaults, **unit}, file, where=f"unit #{index + 1}")
 
@@ -125,8 +144,9 @@ def _csv_records(path: Path, text: str) -> Iterator[Record | SubmissionError]:
         record: dict[str, Any] = {"inputs": {}, "self_scores": {}, "reasons": {}, "verified": {}}
         for column, value in row.items():
             if column is None:
-                yield SubmissionError(str(path), "the row has more cells than the header",
-                                      where=f"line {row_number}")
+                yield SubmissionError(
+                    str(path), "the row has more cells than the header", where=f"line {row_number}"
+                )
                 break
             column = column.strip()
             value = (value or "").strip()
@@ -182,8 +202,9 @@ def read_file(path: str | Path) -> Iterator[Record | SubmissionError]:
         else:
             data = _json(text)
     except json.JSONDecodeError as exc:
-        yield SubmissionError(name, f"not valid JSON: {exc.msg}",
-                              where=f"line {exc.lineno} column {exc.colno}")
+        yield SubmissionError(
+            name, f"not valid JSON: {exc.msg}", where=f"line {exc.lineno} column {exc.colno}"
+        )
         return
     except (ValueError, RecursionError) as exc:
         yield SubmissionError(name, f"not valid JSON: {exc}")
@@ -203,7 +224,9 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def check_record(pack: Pack, record: Record | Mapping[str, Any]) -> Submission | list[SubmissionError]:
+def check_record(
+    pack: Pack, record: Record | Mapping[str, Any]
+) -> Submission | list[SubmissionError]:
     """Check one raw record against ``pack``; return the submission or its errors."""
     if not isinstance(record, Record):
         record = Record(record, "<memory>")
@@ -290,9 +313,17 @@ def check_record(pack: Pack, record: Record | Mapping[str, Any]) -> Submission |
         return errors
     head = data.get("head")
     return Submission(
-        id=unit_id, name=_text(data["name"]), block=block.id, inputs=inputs, file=file,
+        id=unit_id,
+        name=_text(data["name"]),
+        block=block.id,
+        inputs=inputs,
+        file=file,
         period=_text(data["period"]) if data.get("period") not in (None, "") else None,
-        submitted=submitted, parent=_text(data["parent"]) if data.get("parent") else None,
-        head=dict(head) if isinstance(head, Mapping) else None, stage=stage,
-        self_scores=self_scores, reasons=reasons, verified=verified,
+        submitted=submitted,
+        parent=_text(data["parent"]) if data.get("parent") else None,
+        head=dict(head) if isinstance(head, Mapping) else None,
+        stage=stage,
+        self_scores=self_scores,
+        reasons=reasons,
+        verified=verified,
     )

@@ -114,3 +114,12 @@ def convert(spec: Input, value: Any) -> Any:
         allowed = ", ".join(repr(c) for c in spec.choices)
         raise ValueProblem(f"{value!r} is not one of the choices: {allowed}")
     return text
+
+
+def json_default(value: Any) -> Any:
+    """For ``json.dumps``: exact decimals as numbers' text, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")

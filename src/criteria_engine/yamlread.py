@@ -34,13 +34,22 @@ except AttributeError:  # pragma: no cover - libyaml is bundled in PyYAML wheels
 
 Path = tuple[str | int, ...]
 
-_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
-         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_OPEN = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
 _CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
 }
 
 
@@ -66,24 +75,48 @@ class YamlDocument:
         lines = self.text.splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else None
 
-    def problem(self, path: Path, code: str, message: str, hint: str | None = None,
-                *, line: int | None = None, column: int | None = None) -> Problem:
+    def problem(
+        self,
+        path: Path,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Problem:
         """A problem at a value of this file; ``line``/``column`` override its position."""
         at_line, at_col = self.where(path)
         line = line or at_line
         column = column or at_col
-        return Problem(code=code, message=message, file=self.file, line=line, column=column,
-                       path=tuple(path), hint=hint, source_line=self.line_text(line))
+        return Problem(
+            code=code,
+            message=message,
+            file=self.file,
+            line=line,
+            column=column,
+            path=tuple(path),
+            hint=hint,
+            source_line=self.line_text(line),
+        )
 
 
-def _problem(file: str, text: str, mark: Any, code: str, message: str,
-             hint: str | None = None) -> Problem:
+def _problem(
+    file: str, text: str, mark: Any, code: str, message: str, hint: str | None = None
+) -> Problem:
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     lines = text.splitlines()
     source = lines[line - 1] if line and 0 < line <= len(lines) else None
-    return Problem(code=code, message=message, file=file, line=line, column=column,
-                   hint=hint, source_line=source)
+    return Problem(
+        code=code,
+        message=message,
+        file=file,
+        line=line,
+        column=column,
+        hint=hint,
+        source_line=source,
+    )
 
 
 def read_yaml_file(path: str, display: str | None = None) -> YamlDocument:
@@ -93,16 +126,26 @@ def read_yaml_file(path: str, display: str | None = None) -> YamlDocument:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise PackError([Problem("unreadable", f"cannot read the file: {exc.strerror}",
-                                 file=display)]) from None
+        raise PackError(
+            [Problem("unreadable", f"cannot read the file: {exc.strerror}", file=display)]
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise PackError([Problem("too-large", f"the file is larger than {MAX_FILE_BYTES:,} "
-                                 "bytes; a pack file is never that big", file=display)])
+        raise PackError(
+            [
+                Problem(
+                    "too-large",
+                    f"the file is larger than {MAX_FILE_BYTES:,} "
+                    "bytes; a pack file is never that big",
+                    file=display,
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PackError([Problem("encoding", f"the file is not UTF-8 (byte {exc.start})",
-                                 file=display)]) from None
+        raise PackError(
+            [Problem("encoding", f"the file is not UTF-8 (byte {exc.start})", file=display)]
+        ) from None
     return parse_yaml(text, display)
 
 
@@ -112,8 +155,9 @@ def parse_yaml(text: str, file: str = "<string>") -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise PackError([_problem(file, text, exc.problem_mark, "yaml-syntax",
-                                  exc.problem or "invalid YAML")]) from None
+        raise PackError(
+            [_problem(file, text, exc.problem_mark, "yaml-syntax", exc.problem or "invalid YAML")]
+        ) from None
     except yaml.YAMLError as exc:
         raise PackError([_problem(file, text, None, "yaml-syntax", str(exc))]) from None
     positions: dict[Path, tuple[int, int]] = {}
@@ -132,25 +176,52 @@ def _prescan(text: str, file: str) -> None:
             if isinstance(token, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise PackError([_problem(file, text, token.start_mark, "too-deep",
-                                              f"nesting deeper than {MAX_DEPTH} levels")])
+                    raise PackError(
+                        [
+                            _problem(
+                                file,
+                                text,
+                                token.start_mark,
+                                "too-deep",
+                                f"nesting deeper than {MAX_DEPTH} levels",
+                            )
+                        ]
+                    )
             elif isinstance(token, _CLOSE):
                 depth -= 1
             elif isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-                raise PackError([_problem(
-                    file, text, token.start_mark, "alias",
-                    "anchors and aliases (&name, *name) are not allowed in pack files",
-                    "write the value out in full")])
+                raise PackError(
+                    [
+                        _problem(
+                            file,
+                            text,
+                            token.start_mark,
+                            "alias",
+                            "anchors and aliases (&name, *name) are not allowed in pack files",
+                            "write the value out in full",
+                        )
+                    ]
+                )
             elif isinstance(token, yaml.TagToken):
                 handle, suffix = token.value
                 tag = (handle or "") + (suffix or "")
                 if not tag.startswith("!!") or f"tag:yaml.org,2002:{tag[2:]}" not in _STANDARD_TAGS:
-                    raise PackError([_problem(file, text, token.start_mark, "tag",
-                                              f"the tag {tag!r} is not allowed in pack files",
-                                              "remove the tag")])
+                    raise PackError(
+                        [
+                            _problem(
+                                file,
+                                text,
+                                token.start_mark,
+                                "tag",
+                                f"the tag {tag!r} is not allowed in pack files",
+                                "remove the tag",
+                            )
+                        ]
+                    )
     except yaml.MarkedYAMLError as exc:
-        raise PackError([_problem(file, text, exc.problem_mark, "yaml-syntax",
-                                  exc.problem or "invalid YAML")]) from None
+        raise PackError(
+            [_problem(file, text, exc.problem_mark, "yaml-syntax", exc.problem or "invalid YAML")]
+        ) from None
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -181,8 +252,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return unicodedata.normalize("NFC", value)
 
 
-def _build(node: Any, path: Path, positions: dict[Path, tuple[int, int]],
-           problems: list[Problem], file: str, text: str) -> Any:
+def _build(
+    node: Any,
+    path: Path,
+    positions: dict[Path, tuple[int, int]],
+    problems: list[Problem],
+    file: str,
+    text: str,
+) -> Any:
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         try:
@@ -191,22 +268,34 @@ def _build(node: Any, path: Path, positions: dict[Path, tuple[int, int]],
             problems.append(_problem(file, text, node.start_mark, "bad-value", str(exc)))
             return None
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), positions, problems, file, text)
-                for i, item in enumerate(node.value)]
+        return [
+            _build(item, (*path, i), positions, problems, file, text)
+            for i, item in enumerate(node.value)
+        ]
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(_problem(file, text, key_node.start_mark, "bad-key",
-                                     "a key must be a plain value"))
+            problems.append(
+                _problem(file, text, key_node.start_mark, "bad-key", "a key must be a plain value")
+            )
             continue
         key = unicodedata.normalize("NFC", key_node.value)
         if key in out:
-            problems.append(_problem(file, text, key_node.start_mark, "duplicate-key",
-                                     f"the key {key!r} appears twice",
-                                     "YAML keeps only one of them; remove or rename one"))
+            problems.append(
+                _problem(
+                    file,
+                    text,
+                    key_node.start_mark,
+                    "duplicate-key",
+                    f"the key {key!r} appears twice",
+                    "YAML keeps only one of them; remove or rename one",
+                )
+            )
             continue
         out[key] = _build(value_node, (*path, key), positions, problems, file, text)
         positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        positions[(*path, key, "")] = (value_node.start_mark.line + 1,
-                                       value_node.start_mark.column + 1)
+        positions[(*path, key, "")] = (
+            value_node.start_mark.line + 1,
+            value_node.start_mark.column + 1,
+        )
     return out

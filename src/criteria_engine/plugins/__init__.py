@@ -1,4 +1,4 @@
-"""Plugins: how packs and reports join the engine (pluggy, entry-point group ``criteria_engine``)."""
+"""Plugins: how packs and reports join the engine (pluggy; entry points ``criteria_engine``)."""
 
 from .hookspecs import hookimpl, hookspec
 from .manager import get_plugin_manager

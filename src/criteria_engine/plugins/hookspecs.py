@@ -60,8 +60,9 @@ def criteria_engine_reports(pack: Pack) -> list[Report]:
 
 
 @hookspec
-def criteria_engine_unit_findings(pack: Pack, unit: Submission,
-                                  result: UnitResult) -> list[Finding]:
+def criteria_engine_unit_findings(
+    pack: Pack, unit: Submission, result: UnitResult
+) -> list[Finding]:
     """Return extra findings about one evaluated unit.
 
     Called after each unit is evaluated, for rules a pack cannot declare as data (for

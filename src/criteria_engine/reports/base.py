@@ -66,7 +66,9 @@ def cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return (
+            format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        )
     return value
 
 
@@ -82,9 +84,17 @@ def render_tables(tables: list[Table], fmt: str) -> str:
         out = []
         for t in tables:
             keys = t.keys or t.headers
-            out.append({"title": t.title, "block": t.block, "note": t.note,
-                        "rows": [{k: _json_value(v) for k, v in zip(keys, row, strict=True)}
-                                 for row in t.rows]})
+            out.append(
+                {
+                    "title": t.title,
+                    "block": t.block,
+                    "note": t.note,
+                    "rows": [
+                        {k: _json_value(v) for k, v in zip(keys, row, strict=True)}
+                        for row in t.rows
+                    ],
+                }
+            )
         return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
@@ -103,8 +113,12 @@ def render_tables(tables: list[Table], fmt: str) -> str:
     parts = []
     for t in tables:
         heading = f"## {t.title}" if fmt == "markdown" else t.title
-        body = tabulate([[cell(v) for v in row] for row in t.rows], headers=list(t.headers),
-                        tablefmt=style, disable_numparse=True)
+        body = tabulate(
+            [[cell(v) for v in row] for row in t.rows],
+            headers=list(t.headers),
+            tablefmt=style,
+            disable_numparse=True,
+        )
         note = f"\n\n{t.note}" if t.note else ""
         parts.append(f"{heading}\n\n{body}{note}")
     return "\n\n".join(parts) + "\n"

@@ -25,6 +25,7 @@ def available_reports(pack: Pack) -> list[Report]:
 def find_report(pack: Pack, name: str) -> Report:
     reports = {r.name: r for r in available_reports(pack)}
     if name not in reports:
-        raise LookupError(f"no report {name!r} for {pack.label}; available: "
-                          f"{', '.join(sorted(reports))}")
+        raise LookupError(
+            f"no report {name!r} for {pack.label}; available: {', '.join(sorted(reports))}"
+        )
     return reports[name]

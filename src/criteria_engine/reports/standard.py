@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..evaluation import round_published
 from ..results import STATUS_LABELS
 from .base import ReportContext, Table
 
@@ -13,18 +14,35 @@ def _block_title(ctx: ReportContext, block_id: str) -> str:
     return f"{block.title} ({ctx.pack.decision.number})"
 
 
+def _published(ctx: ReportContext, value: Decimal | None) -> Decimal | None:
+    return None if value is None else round_published(ctx.pack, value)
+
+
 def ranking_tables(ctx: ReportContext) -> list[Table]:
     """Per block: STT, unit, score per group, total, percentage, level, rank, note."""
     tables = []
     for block_id, rows in ctx.outcome.tables.items():
         block = ctx.pack.block(block_id)
-        groups = [c for c in block.criteria]
+        groups = list(block.criteria)
         within = ctx.pack.ranking.within_parent and any(s.parent for s in rows)
-        headers = ["STT", "Đơn vị", *(f"{g.id}. {g.title}" for g in groups),
-                   f"Tổng điểm (/{block.max_total.normalize():f})", "Tỷ lệ (%)", "Mức độ",
-                   "Xếp hạng"]
-        keys = ["stt", "unit", *(f"group_{g.id}" for g in groups), "total", "percent", "level",
-                "rank"]
+        headers = [
+            "STT",
+            "Đơn vị",
+            *(f"{g.id}. {g.title}" for g in groups),
+            f"Tổng điểm (/{block.max_total.normalize():f})",
+            "Tỷ lệ (%)",
+            "Mức độ",
+            "Xếp hạng",
+        ]
+        keys = [
+            "stt",
+            "unit",
+            *(f"group_{g.id}" for g in groups),
+            "total",
+            "percent",
+            "level",
+            "rank",
+        ]
         if within:
             headers.append("Hạng trong huyện")
             keys.append("rank_in_parent")
@@ -35,13 +53,27 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
             note = STATUS_LABELS[s.status]
             if s.note:
                 note = f"{note}: {s.note}" if note else s.note
-            line = [i, s.name, *(s.groups.get(g.id) for g in groups), s.published_total,
-                    s.published_percent, s.level, s.rank]
+            line = [
+                i,
+                s.name,
+                *(_published(ctx, s.groups.get(g.id)) for g in groups),
+                s.published_total,
+                s.published_percent,
+                s.level,
+                s.rank,
+            ]
             if within:
                 line.append(s.rank_in_parent)
             body.append((*line, note))
-        tables.append(Table(_block_title(ctx, block_id), tuple(headers), tuple(body),
-                            keys=tuple(keys), block=block_id))
+        tables.append(
+            Table(
+                _block_title(ctx, block_id),
+                tuple(headers),
+                tuple(body),
+                keys=tuple(keys),
+                block=block_id,
+            )
+        )
     return tables
 
 
@@ -60,33 +92,61 @@ def score_tables(ctx: ReportContext) -> list[Table]:
             if not c.counted:
                 notes.append("không tính điểm")
             by_block.setdefault(result.block, []).append(
-                (result.unit_id, result.name, c.id, c.title, c.score, c.max, "; ".join(notes)))
-    return [Table(f"Điểm chi tiết — {_block_title(ctx, b)}",
-                  ("Mã đơn vị", "Đơn vị", "Tiêu chí", "Nội dung", "Điểm", "Tối đa", "Ghi chú"),
-                  tuple(rows), keys=("unit_id", "unit", "criterion", "title", "score", "max",
-                                     "note"), block=b)
-            for b, rows in by_block.items()]
+                (result.unit_id, result.name, c.id, c.title, c.score, c.max, "; ".join(notes))
+            )
+    return [
+        Table(
+            f"Điểm chi tiết — {_block_title(ctx, b)}",
+            ("Mã đơn vị", "Đơn vị", "Tiêu chí", "Nội dung", "Điểm", "Tối đa", "Ghi chú"),
+            tuple(rows),
+            keys=("unit_id", "unit", "criterion", "title", "score", "max", "note"),
+            block=b,
+        )
+        for b, rows in by_block.items()
+    ]
 
 
-def findings_tables(ctx: ReportContext, codes: tuple[str, ...] | None = None,
-                    title: str = "Lưu ý") -> list[Table]:
+def findings_tables(
+    ctx: ReportContext, codes: tuple[str, ...] | None = None, title: str = "Lưu ý"
+) -> list[Table]:
     """Every finding (or those with the given codes), per unit."""
     rows = []
     for result in ctx.results:
         for f in result.findings:
             if codes is None or f.code in codes:
-                rows.append((result.block, result.unit_id, result.name, f.criterion or "",
-                             f.field or "", f.code, f.message))
-    return [Table(title, ("Khối", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Trường", "Mã", "Nội dung"),
-                  tuple(rows), keys=("block", "unit_id", "unit", "criterion", "field", "code",
-                                     "message"))]
+                rows.append(
+                    (
+                        result.block,
+                        result.unit_id,
+                        result.name,
+                        f.criterion or "",
+                        f.field or "",
+                        f.code,
+                        f.message,
+                    )
+                )
+    return [
+        Table(
+            title,
+            ("Khối", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Trường", "Mã", "Nội dung"),
+            tuple(rows),
+            keys=("block", "unit_id", "unit", "criterion", "field", "code", "message"),
+        )
+    ]
 
 
 def errors_table(ctx: ReportContext) -> list[Table]:
-    rows = tuple((e.file, e.where or "", e.unit or "", e.field or "", e.message)
-                 for e in ctx.outcome.errors)
-    return [Table("Lỗi dữ liệu", ("Tệp", "Vị trí", "Đơn vị", "Trường", "Lỗi"), rows,
-                  keys=("file", "where", "unit", "field", "message"))]
+    rows = tuple(
+        (e.file, e.where or "", e.unit or "", e.field or "", e.message) for e in ctx.outcome.errors
+    )
+    return [
+        Table(
+            "Lỗi dữ liệu",
+            ("Tệp", "Vị trí", "Đơn vị", "Trường", "Lỗi"),
+            rows,
+            keys=("file", "where", "unit", "field", "message"),
+        )
+    ]
 
 
 def level_counts(rows) -> dict[str, int]:

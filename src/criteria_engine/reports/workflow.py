@@ -13,8 +13,11 @@ from .standard import findings_tables, level_counts, mean
 
 def reasons_tables(ctx: ReportContext) -> list[Table]:
     """Criteria self-assessed below the maximum with no reason: the list sent back to units."""
-    return findings_tables(ctx, ("missing-reason", "missing-self-score"),
-                           "Tiêu chí chưa giải trình (tự chấm dưới điểm tối đa)")
+    return findings_tables(
+        ctx,
+        ("missing-reason", "missing-self-score"),
+        "Tiêu chí chưa giải trình (tự chấm dưới điểm tối đa)",
+    )
 
 
 def verification_tables(ctx: ReportContext) -> list[Table]:
@@ -25,15 +28,50 @@ def verification_tables(ctx: ReportContext) -> list[Table]:
             if c.children or c.self_score is None or not c.applies:
                 continue
             diff = c.score - c.self_score
-            rows.append((result.block, result.unit_id, result.name, c.id, c.title, c.self_score,
-                         c.declared if c.declared is not None else c.score, c.score, diff,
-                         c.reason or ""))
-    return [Table("Kết quả thẩm định: điểm tự chấm và điểm thẩm định",
-                  ("Khối", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Nội dung", "Tự chấm",
-                   "Theo số liệu kê khai", "Thẩm định", "Chênh lệch", "Giải trình"),
-                  tuple(rows), keys=("block", "unit_id", "unit", "criterion", "title",
-                                     "self_score", "declared_score", "verified_score",
-                                     "difference", "reason"))]
+            rows.append(
+                (
+                    result.block,
+                    result.unit_id,
+                    result.name,
+                    c.id,
+                    c.title,
+                    c.self_score,
+                    c.declared if c.declared is not None else c.score,
+                    c.score,
+                    diff,
+                    c.reason or "",
+                )
+            )
+    return [
+        Table(
+            "Kết quả thẩm định: điểm tự chấm và điểm thẩm định",
+            (
+                "Khối",
+                "Mã đơn vị",
+                "Đơn vị",
+                "Tiêu chí",
+                "Nội dung",
+                "Tự chấm",
+                "Theo số liệu kê khai",
+                "Thẩm định",
+                "Chênh lệch",
+                "Giải trình",
+            ),
+            tuple(rows),
+            keys=(
+                "block",
+                "unit_id",
+                "unit",
+                "criterion",
+                "title",
+                "self_score",
+                "declared_score",
+                "verified_score",
+                "difference",
+                "reason",
+            ),
+        )
+    ]
 
 
 def district_tables(ctx: ReportContext) -> list[Table]:
@@ -53,26 +91,66 @@ def district_tables(ctx: ReportContext) -> list[Table]:
         best = max(ranked, key=lambda s: s.published_total, default=None)
         worst = min(ranked, key=lambda s: s.published_total, default=None)
         counts = level_counts(ranked)
-        body.append((names.get(parent, parent), len(members), len(ranked),
-                     round_published(ctx.pack, avg) if avg is not None else None,
-                     best.name if best else "", worst.name if worst else "",
-                     *(counts.get(n, 0) for n in level_names),
-                     len(members) - len(ranked)))
-    return [Table("Tổng hợp theo đơn vị cấp huyện",
-                  ("Đơn vị", "Số đơn vị", "Được xếp hạng", "Điểm trung bình", "Cao nhất",
-                   "Thấp nhất", *level_names, "Không xếp hạng"),
-                  tuple(body))]
+        body.append(
+            (
+                names.get(parent, parent),
+                len(members),
+                len(ranked),
+                round_published(ctx.pack, avg) if avg is not None else None,
+                best.name if best else "",
+                worst.name if worst else "",
+                *(counts.get(n, 0) for n in level_names),
+                len(members) - len(ranked),
+            )
+        )
+    return [
+        Table(
+            "Tổng hợp theo đơn vị cấp huyện",
+            (
+                "Đơn vị",
+                "Số đơn vị",
+                "Được xếp hạng",
+                "Điểm trung bình",
+                "Cao nhất",
+                "Thấp nhất",
+                *level_names,
+                "Không xếp hạng",
+            ),
+            tuple(body),
+        )
+    ]
 
 
 def progress_tables(ctx: ReportContext) -> list[Table]:
     """Interim updates (3, 6, 9 months …): each unit's figures so far, never ranked."""
     stages = {u.id: u.title for u in ctx.pack.calendar.updates}
-    rows = [(s.block, s.unit_id, s.name, stages.get(stage, stage), s.published_total,
-             s.published_percent, s.level)
-            for s, stage in ((s, _stage(ctx, s)) for s in ctx.outcome.interim)]
-    return [Table("Cập nhật số liệu giữa kỳ (không xếp hạng)",
-                  ("Khối", "Mã đơn vị", "Đơn vị", "Kỳ cập nhật", "Tổng điểm", "Tỷ lệ (%)",
-                   "Mức độ tạm tính"), tuple(rows))]
+    rows = [
+        (
+            s.block,
+            s.unit_id,
+            s.name,
+            stages.get(stage, stage),
+            s.published_total,
+            s.published_percent,
+            s.level,
+        )
+        for s, stage in ((s, _stage(ctx, s)) for s in ctx.outcome.interim)
+    ]
+    return [
+        Table(
+            "Cập nhật số liệu giữa kỳ (không xếp hạng)",
+            (
+                "Khối",
+                "Mã đơn vị",
+                "Đơn vị",
+                "Kỳ cập nhật",
+                "Tổng điểm",
+                "Tỷ lệ (%)",
+                "Mức độ tạm tính",
+            ),
+            tuple(rows),
+        )
+    ]
 
 
 def _stage(ctx: ReportContext, standing) -> str:
@@ -94,8 +172,9 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
     renamed = dict(ctx.pack.renamed_units)
     tables = []
     for block_id, rows in ctx.outcome.tables.items():
-        before = {renamed.get(uid, uid): (uid, row)
-                  for uid, row in previous.get(block_id, {}).items()}
+        before = {
+            renamed.get(uid, uid): (uid, row) for uid, row in previous.get(block_id, {}).items()
+        }
         body = []
         for s in rows:
             old_id, old = before.pop(s.unit_id, (None, None))
@@ -110,20 +189,59 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
             if s.status != RANKED:
                 notes.append(STATUS_LABELS[s.status])
             change = (prev_rank - s.rank) if prev_rank is not None and s.rank else None
-            body.append((s.name, prev_rank, s.rank, change,
-                         Decimal(str(prev_total)) if prev_total is not None else None,
-                         s.published_total, "xuống hạng" if fell else "", "; ".join(notes)))
+            body.append(
+                (
+                    s.name,
+                    prev_rank,
+                    s.rank,
+                    change,
+                    Decimal(str(prev_total)) if prev_total is not None else None,
+                    s.published_total,
+                    "xuống hạng" if fell else "",
+                    "; ".join(notes),
+                )
+            )
         for old_id, old in before.values():
             fell = old.get("rank") is not None
-            body.append((old.get("name", old_id), old.get("rank"), None, None,
-                         old.get("published_total"), None, "xuống hạng" if fell else "",
-                         "không có trong kỳ này"))
+            body.append(
+                (
+                    old.get("name", old_id),
+                    old.get("rank"),
+                    None,
+                    None,
+                    old.get("published_total"),
+                    None,
+                    "xuống hạng" if fell else "",
+                    "không có trong kỳ này",
+                )
+            )
         fallen = sum(1 for row in body if row[6])
-        tables.append(Table(
-            f"Thay đổi thứ hạng — {ctx.pack.block(block_id).title}",
-            ("Đơn vị", "Hạng kỳ trước", "Hạng kỳ này", "Thay đổi", "Điểm kỳ trước",
-             "Điểm kỳ này", "Đánh dấu", "Ghi chú"),
-            tuple(body), keys=("unit", "previous_rank", "rank", "change", "previous_total",
-                               "total", "flag", "note"),
-            block=block_id, note=f"{fallen} đơn vị xuống hạng so với kỳ trước."))
+        tables.append(
+            Table(
+                f"Thay đổi thứ hạng — {ctx.pack.block(block_id).title}",
+                (
+                    "Đơn vị",
+                    "Hạng kỳ trước",
+                    "Hạng kỳ này",
+                    "Thay đổi",
+                    "Điểm kỳ trước",
+                    "Điểm kỳ này",
+                    "Đánh dấu",
+                    "Ghi chú",
+                ),
+                tuple(body),
+                keys=(
+                    "unit",
+                    "previous_rank",
+                    "rank",
+                    "change",
+                    "previous_total",
+                    "total",
+                    "flag",
+                    "note",
+                ),
+                block=block_id,
+                note=f"{fallen} đơn vị xuống hạng so với kỳ trước.",
+            )
+        )
     return tables
