@@ -17,6 +17,7 @@ import attrs
 
 from .evaluation import EvaluationError, aggregates_of, evaluate_submission, needed_aggregates
 from .model import Pack
+from .plugins.manager import get_plugin_manager
 from .ranking import rank
 from .results import EXCLUDED, INTERIM, Standing, UnitResult
 from .submissions import Record, Submission, SubmissionError, check_record, read_records
@@ -71,15 +72,22 @@ def evaluate_many(
                 by_block.setdefault(unit.block, []).append(unit)
         aggregates = {b.id: aggregates_of(b, by_block.get(b.id, [])) for b in pack.blocks}
         del by_block
+    extra_findings = get_plugin_manager().hook.criteria_engine_unit_findings
     stream = _checked(pack, source() if source is not None else units)
     for unit in stream:
         if isinstance(unit, SubmissionError):
             yield unit
             continue
         try:
-            yield evaluate_submission(pack, unit, aggregates.get(unit.block))
+            result = evaluate_submission(pack, unit, aggregates.get(unit.block))
         except EvaluationError as exc:
             yield from exc.errors
+            continue
+        if extra_findings.get_hookimpls():
+            found = [f for fs in extra_findings(pack=pack, unit=unit, result=result) for f in fs]
+            if found:
+                result = attrs.evolve(result, findings=(*result.findings, *found))
+        yield result
 
 
 @attrs.frozen

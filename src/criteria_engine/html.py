@@ -86,6 +86,11 @@ class Card:
     lines: tuple[Line, ...]
     findings: tuple[str, ...]
 
+    @property
+    def self_assessed(self) -> bool:
+        """Whether to show the self-score and reason columns at all."""
+        return any(line.self_score or line.reason for line in self.lines)
+
 
 @attrs.frozen
 class BlockView:
@@ -179,21 +184,28 @@ def _totals_chart(ctx: ReportContext, block_id: str) -> Chart:
     return _chart("Tổng điểm của từng đơn vị (% điểm tối đa)", items)
 
 
-def _lines(criteria: Iterable[CriterionResult], depth: int = 0) -> Iterator[Line]:
+def _lines(pack: Pack, criteria: Iterable[CriterionResult], depth: int = 0) -> Iterator[Line]:
+    """Score-card lines; scores are shown rounded as the pack publishes its figures."""
     for c in criteria:
         yield Line(
             depth=depth,
             id=c.id,
             title=c.title,
-            score=str(cell(c.score)) if c.applies else "—",
+            score=str(cell(_rounded(pack, c.score))) if c.applies else "—",
             max=str(cell(c.max)),
             share=_share(c.score, c.max),
             applies=c.applies,
             group=bool(c.children),
-            self_score=str(cell(c.self_score)),
+            self_score=str(cell(_rounded(pack, c.self_score))),
             reason=c.reason or "",
         )
-        yield from _lines(c.children, depth + 1)
+        yield from _lines(pack, c.children, depth + 1)
+
+
+def _rounded(pack: Pack, value: Decimal | None) -> Decimal | None:
+    from .evaluation import round_published
+
+    return None if value is None else round_published(pack, value)
 
 
 def _summary(s: Standing, result: UnitResult | None) -> str:
@@ -226,7 +238,7 @@ def _cards(ctx: ReportContext, block_id: str, results: Sequence[UnitResult]) -> 
                 summary=_summary(s, result),
                 level=s.level or "",
                 colour=colours.get(s.level or "", "#9e9e9e"),
-                lines=tuple(_lines(result.criteria)) if result else (),
+                lines=tuple(_lines(ctx.pack, result.criteria)) if result else (),
                 findings=findings,
             )
         )

@@ -66,9 +66,7 @@ def cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, Decimal):
-        return (
-            format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-        )
+        return format(value, "f")
     return value
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..evaluation import round_published
 from ..results import STATUS_LABELS
-from .base import ReportContext, Table
+from .base import ReportContext, Table, cell
 
 
 def _block_title(ctx: ReportContext, block_id: str) -> str:
@@ -28,7 +28,7 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
         headers = [
             "STT",
             "Đơn vị",
-            *(f"{g.id}. {g.title}" for g in groups),
+            *(f"Nhóm {g.id} (/{cell(g.max)})" for g in groups),
             f"Tổng điểm (/{block.max_total.normalize():f})",
             "Tỷ lệ (%)",
             "Mức độ",
@@ -65,6 +65,7 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
             if within:
                 line.append(s.rank_in_parent)
             body.append((*line, note))
+        legend = "; ".join(f"Nhóm {g.id}: {g.title}" for g in groups)
         tables.append(
             Table(
                 _block_title(ctx, block_id),
@@ -72,6 +73,7 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
                 tuple(body),
                 keys=tuple(keys),
                 block=block_id,
+                note=legend,
             )
         )
     return tables
