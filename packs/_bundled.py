@@ -18,6 +18,9 @@ def criteria_engine_pack_dirs() -> list[Path]:
             continue
         if (folder / "pack.yaml").is_file():
             found.append(folder)
-        found += [sub for sub in sorted(folder.iterdir())
-                  if sub.is_dir() and (sub / "pack.yaml").is_file()]
+        found += [
+            sub
+            for sub in sorted(folder.iterdir())
+            if sub.is_dir() and (sub / "pack.yaml").is_file()
+        ]
     return found

@@ -9,6 +9,7 @@ stream, one unit at a time, and memory stays flat however many units come in.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,7 @@ def run_batch(
     interim: list[Standing] = []
     errors: list[SubmissionError] = []
     counted_units: set[tuple[str | None, str | None]] = set()
+    periods: Counter[str | None] = Counter()
     units_in = results = 0
     for item in evaluate_many(pack, source):
         if isinstance(item, SubmissionError):
@@ -145,12 +147,16 @@ def run_batch(
             continue
         units_in += 1
         results += 1
+        if item.stage == "year":
+            periods[item.period] += 1
         if on_result is not None:
             on_result(item)
         (interim if item.status == INTERIM else standings).append(Standing.of(item))
+    period = periods.most_common(1)[0][0] if periods else None
     return BatchOutcome(
         pack=pack,
-        tables=rank(pack, standings, roster=roster),
+        # a batch of interim updates alone has no yearly round to compare the roster with
+        tables=rank(pack, standings, roster=roster and bool(periods), period=period),
         errors=errors,
         interim=interim,
         units_in=units_in,

@@ -26,8 +26,10 @@ _WITH_MARK = {
 }
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _RANK = {letter: i + 1 for i, letter in enumerate(_ALPHABET)}
-_DIGITS_BASE = -20  # digits sort before letters
-_SPACE = -30  # word breaks sort first, so "Ba Bể" comes before "Bac"
+# As in ICU: white space < punctuation < digits < letters (< other scripts).
+_SPACE = -3_000_000  # word breaks sort first, so "Ba Bể" comes before "Bac"
+_PUNCTUATION = -2_000_000  # plus the code point: "Ia H'Drai" before "Ia Hà"
+_DIGITS_BASE = -1_000
 
 SortKey = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
@@ -40,7 +42,7 @@ def sort_key(text: str) -> SortKey:
     case: list[int] = []
     for char in unicodedata.normalize("NFD", text):
         if char in _LETTER_MARKS and primary:
-            base = _ALPHABET[primary[-1] - 1] if primary[-1] > 0 else ""
+            base = _ALPHABET[primary[-1] - 1] if 0 < primary[-1] <= len(_ALPHABET) else ""
             marked = _WITH_MARK.get((base, _LETTER_MARKS[char]))
             if marked:
                 primary[-1] = _RANK[marked]
@@ -54,12 +56,14 @@ def sort_key(text: str) -> SortKey:
         lower = char.lower()
         if lower in _RANK:
             primary.append(_RANK[lower])
-        elif lower.isdigit():
+        elif lower.isdecimal():
             primary.append(_DIGITS_BASE + int(lower))
         elif lower.isspace() or lower in "-–—_":
             primary.append(_SPACE)
-        else:
+        elif lower.isalpha():
             primary.append(1000 + ord(lower))
+        else:
+            primary.append(_PUNCTUATION + ord(lower))
         tones.append(0)
         case.append(0 if char == lower else 1)
     return tuple(primary), tuple(tones), tuple(case)

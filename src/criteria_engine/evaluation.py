@@ -117,7 +117,8 @@ def _score(block: Block, values: dict[str, Any], aggregates: Mapping[str, Decima
                 (scores[ch.id] for ch in crit.children if ch.weight and own_applies[ch.id]), _ZERO
             )
         raws[crit.id] = raw
-        scores[crit.id] = crit.max if raw > crit.max else crit.floor if raw < crit.floor else raw
+        score = crit.max if raw > crit.max else crit.floor if raw < crit.floor else raw
+        scores[crit.id] = score if score else _ZERO  # never a negative zero
     return scores, raws, own_applies
 
 

@@ -448,13 +448,22 @@ def _roster(folder: Path, block_ids: set[str], problems: list[Problem]) -> list[
     if found:
         return []
     units = []
-    for block_id, entries in (doc.data or {}).items():
-        if block_id not in block_ids:
-            problems.append(
-                doc.problem((block_id,), "unknown-block", f"no block {block_id!r} in this pack")
-            )
-        units += [
-            m.RosterUnit(id=e["id"], name=e["name"], block=block_id, parent=e.get("parent"))
-            for e in entries
-        ]
+    for key, value in (doc.data or {}).items():
+        per_period = key.isdigit()
+        for block_id, entries in value.items() if per_period else [(key, value)]:
+            path = (key, block_id) if per_period else (block_id,)
+            if block_id not in block_ids:
+                problems.append(
+                    doc.problem(path, "unknown-block", f"no block {block_id!r} in this pack")
+                )
+            units += [
+                m.RosterUnit(
+                    id=e["id"],
+                    name=e["name"],
+                    block=block_id,
+                    parent=e.get("parent"),
+                    period=key if per_period else None,
+                )
+                for e in entries
+            ]
     return units

@@ -198,10 +198,13 @@ class Calendar:
 
 @attrs.frozen
 class RosterUnit:
+    """A unit expected to submit; ``period`` limits it to one evaluation year."""
+
     id: str
     name: str
     block: str
     parent: str | None = None
+    period: str | None = None
 
 
 @attrs.frozen

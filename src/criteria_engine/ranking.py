@@ -56,23 +56,31 @@ def _rank_in_parent(pack: Pack, ordered: list[Standing]) -> list[Standing]:
     return [attrs.evolve(s, rank_in_parent=inner.get(s.unit_id)) for s in ordered]
 
 
-def missing_units(pack: Pack, present: Iterable[tuple[str, str]]) -> list[Standing]:
-    """Roster units with no submission in the batch, as ``missing`` standings."""
+def missing_units(
+    pack: Pack, present: Iterable[tuple[str, str]], period: str | None = None
+) -> list[Standing]:
+    """Roster units (of ``period``, or of every period) with no submission in the batch."""
     seen = set(present)
     return [
         Standing(unit_id=u.id, name=u.name, block=u.block, status=MISSING, parent=u.parent)
         for u in pack.roster
-        if (u.block, u.id) not in seen and not pack.excluded_unit(u.id, u.name)
+        if (u.block, u.id) not in seen
+        and u.period in (None, period)
+        and not pack.excluded_unit(u.id, u.name)
     ]
 
 
 def rank(
-    pack: Pack, results: Iterable[UnitResult | Standing], *, roster: bool = True
+    pack: Pack,
+    results: Iterable[UnitResult | Standing],
+    *,
+    roster: bool = True,
+    period: str | None = None,
 ) -> dict[str, list[Standing]]:
     """Rank every block: ``{block id: standings}``, in the pack's block order.
 
     Interim (non-ranked) updates are left out; roster units that did not submit are added
-    as ``missing`` when ``roster`` is true.
+    as ``missing`` when ``roster`` is true (a roster kept per year is read for ``period``).
     """
     by_block: dict[str, list[Standing]] = {b.id: [] for b in pack.blocks}
     present = []
@@ -83,7 +91,7 @@ def rank(
         by_block[standing.block].append(standing)
         present.append((standing.block, standing.unit_id))
     if roster:
-        for standing in missing_units(pack, present):
+        for standing in missing_units(pack, present, period):
             by_block[standing.block].append(standing)
     out = {}
     for block_id, standings in by_block.items():

@@ -120,6 +120,7 @@ class Standing:
     tie_keys: tuple[Decimal, ...] = ()
     head: Mapping[str, str] | None = None
     note: str | None = None
+    stage: str = "year"
 
     @classmethod
     def of(cls, result: UnitResult) -> Standing:
@@ -148,4 +149,5 @@ class Standing:
             groups=result.group_scores(),
             tie_keys=result.tie_keys,
             head=result.head,
+            stage=result.stage,
         )

@@ -788,9 +788,9 @@ def _write_table(
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
         if width > 1:
             ws.merge_cells(f"A{row}:{last}{row}")
-    ws.append([])
-    header = ws.max_row + 1
-    ws.append(list(table.headers))
+    header = len(titles) + 2 if titles else 1  # a blank row between the titles and the table
+    for col, text in enumerate(table.headers, start=1):
+        ws.cell(row=header, column=col, value=text)
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in ws[header]:
@@ -824,8 +824,7 @@ def _write_table(
     if table.rows:
         ws.auto_filter.ref = f"A{header}:{last}{header + len(table.rows)}"
     if table.note:
-        ws.append([])
-        ws.append([table.note])
+        ws.cell(row=header + len(table.rows) + 2, column=1, value=table.note)
 
 
 def _titles(pack: Pack, table: Table, period: str | None) -> list[str]:

@@ -64,7 +64,6 @@ BUILTIN_REPORTS = (
         "Cập nhật giữa kỳ",
         workflow.progress_tables,
         "interim (3/6/9-month) updates, shown as progress and never ranked",
-        needs_results=True,
     ),
     Report(
         "html",

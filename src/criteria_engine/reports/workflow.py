@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..collation import sort_key
 from ..evaluation import round_published
 from ..results import RANKED, STATUS_LABELS
 from .base import ReportContext, Table
@@ -123,19 +124,23 @@ def district_tables(ctx: ReportContext) -> list[Table]:
 
 def progress_tables(ctx: ReportContext) -> list[Table]:
     """Interim updates (3, 6, 9 months …): each unit's figures so far, never ranked."""
-    stages = {u.id: u.title for u in ctx.pack.calendar.updates}
-    rows = [
+    stages = {u.id: (i, u.title) for i, u in enumerate(ctx.pack.calendar.updates)}
+    interim = sorted(
+        ctx.outcome.interim,
+        key=lambda s: (s.block, sort_key(s.name), stages.get(s.stage, (99, ""))[0]),
+    )
+    rows = tuple(
         (
             s.block,
             s.unit_id,
             s.name,
-            stages.get(stage, stage),
+            stages.get(s.stage, (0, s.stage))[1],
             s.published_total,
             s.published_percent,
             s.level,
         )
-        for s, stage in ((s, _stage(ctx, s)) for s in ctx.outcome.interim)
-    ]
+        for s in interim
+    )
     return [
         Table(
             "Cập nhật số liệu giữa kỳ (không xếp hạng)",
@@ -148,16 +153,10 @@ def progress_tables(ctx: ReportContext) -> list[Table]:
                 "Tỷ lệ (%)",
                 "Mức độ tạm tính",
             ),
-            tuple(rows),
+            rows,
+            keys=("block", "unit_id", "unit", "stage", "total", "percent", "level"),
         )
     ]
-
-
-def _stage(ctx: ReportContext, standing) -> str:
-    for result in ctx.results:
-        if result.unit_id == standing.unit_id and result.status == "interim":
-            return result.stage
-    return ""
 
 
 def rank_change_tables(ctx: ReportContext) -> list[Table]:
