@@ -16,7 +16,12 @@ from typing import Any
 
 import attrs
 
-from .evaluation import EvaluationError, aggregates_of, evaluate_submission, needed_aggregates
+from .evaluation import (
+    Aggregator,
+    EvaluationError,
+    evaluate_submission,
+    needed_aggregates,
+)
 from .model import Pack
 from .plugins.manager import get_plugin_manager
 from .ranking import rank
@@ -51,12 +56,16 @@ def _counts_for_aggregates(pack: Pack, unit: Submission) -> bool:
 
 
 def evaluate_many(
-    pack: Pack, units: Iterable[UnitLike] | Callable[[], Iterable[UnitLike]]
+    pack: Pack,
+    units: Iterable[UnitLike] | Callable[[], Iterable[UnitLike]],
+    *,
+    detail: bool = True,
 ) -> Iterator[UnitResult | SubmissionError]:
     """Evaluate every unit; yield a result or an error for each, in input order.
 
     ``units`` may be a callable returning a fresh iterable: then a pack with block-wide
-    aggregates reads it twice instead of holding every unit in memory.
+    aggregates reads it twice instead of holding every unit in memory. ``detail=False``
+    leaves out the criteria trees (see :func:`evaluate_submission`).
     """
     source = units if callable(units) else None
     needs = any(needed_aggregates(b) for b in pack.blocks)
@@ -67,12 +76,11 @@ def evaluate_many(
             first_pass: Iterable = units
         else:
             first_pass = _checked(pack, source())
-        by_block: dict[str, list[Submission]] = {}
+        aggregators = {b.id: Aggregator(b) for b in pack.blocks}
         for unit in first_pass:
             if isinstance(unit, Submission) and _counts_for_aggregates(pack, unit):
-                by_block.setdefault(unit.block, []).append(unit)
-        aggregates = {b.id: aggregates_of(b, by_block.get(b.id, [])) for b in pack.blocks}
-        del by_block
+                aggregators[unit.block].add(unit.values)
+        aggregates = {block_id: a.result() for block_id, a in aggregators.items()}
     extra_findings = get_plugin_manager().hook.criteria_engine_unit_findings
     stream = _checked(pack, source() if source is not None else units)
     for unit in stream:
@@ -80,7 +88,7 @@ def evaluate_many(
             yield unit
             continue
         try:
-            result = evaluate_submission(pack, unit, aggregates.get(unit.block))
+            result = evaluate_submission(pack, unit, aggregates.get(unit.block), detail=detail)
         except EvaluationError as exc:
             yield from exc.errors
             continue
@@ -121,23 +129,16 @@ def run_batch(
     ``on_result`` sees every full result as it is produced (a report can write it out at
     once); the outcome itself holds one small :class:`Standing` per unit.
     """
-    if units is None:
-        # ``files`` is iterated once per pass, so it must be re-iterable (not a generator)
-        def source() -> Iterable[UnitLike]:
-            return read_records(files)
-    else:
-        unit_list = list(units)
-
-        def source() -> Iterable[UnitLike]:
-            return iter(unit_list)
-
+    # files are read once per pass (twice with block-wide aggregates): re-iterable, not a
+    # generator; records given in memory are checked once and held
+    source: Any = (lambda: read_records(files)) if units is None else list(units)
     standings: list[Standing] = []
     interim: list[Standing] = []
     errors: list[SubmissionError] = []
     counted_units: set[tuple[str | None, str | None]] = set()
     periods: Counter[str | None] = Counter()
     units_in = results = 0
-    for item in evaluate_many(pack, source):
+    for item in evaluate_many(pack, source, detail=on_result is not None):
         if isinstance(item, SubmissionError):
             errors.append(item)
             key = (item.file, item.unit or f"{item.where}")

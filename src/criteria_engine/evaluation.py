@@ -52,30 +52,45 @@ def needed_aggregates(block: Block) -> set[tuple[str, str]]:
     return needed
 
 
-def aggregates_of(block: Block, units: Iterable[Submission]) -> dict[str, Decimal]:
-    """Compute the block-wide aggregates over ``units`` (the first pass of a batch)."""
-    needed = needed_aggregates(block)
-    if not needed:
-        return {}
-    names = {name for _, name in needed}
-    best: dict[str, Decimal] = {}
-    total: dict[str, Decimal] = dict.fromkeys(names, _ZERO)
-    count = 0
-    for unit in units:
-        values = unit.values
-        count += 1
-        for name in names:
+class Aggregator:
+    """Running best and mean of the inputs a block's formulas aggregate.
+
+    Fed one unit at a time in the first pass of a batch, so memory stays flat however many
+    units there are.
+    """
+
+    def __init__(self, block: Block) -> None:
+        self.needed = needed_aggregates(block)
+        self.names = {name for _, name in self.needed}
+        self.best: dict[str, Decimal] = {}
+        self.total: dict[str, Decimal] = dict.fromkeys(self.names, _ZERO)
+        self.count = 0
+
+    def add(self, values: Mapping[str, Any]) -> None:
+        self.count += 1
+        for name in self.names:
             value = values.get(name, _ZERO)
-            total[name] += value
-            if name not in best or value > best[name]:
-                best[name] = value
-    out = {}
-    for fn, name in needed:
-        if fn == "best":
-            out[f"best:{name}"] = best.get(name, _ZERO)
-        else:
-            out[f"mean:{name}"] = (total[name] / count) if count else _ZERO
-    return out
+            self.total[name] += value
+            if name not in self.best or value > self.best[name]:
+                self.best[name] = value
+
+    def result(self) -> dict[str, Decimal]:
+        out = {}
+        for fn, name in self.needed:
+            if fn == "best":
+                out[f"best:{name}"] = self.best.get(name, _ZERO)
+            else:
+                out[f"mean:{name}"] = self.total[name] / self.count if self.count else _ZERO
+        return out
+
+
+def aggregates_of(block: Block, units: Iterable[Submission]) -> dict[str, Decimal]:
+    """The block-wide aggregates over ``units`` (the first pass of a batch)."""
+    aggregator = Aggregator(block)
+    if aggregator.needed:
+        for unit in units:
+            aggregator.add(unit.values)
+    return aggregator.result()
 
 
 def _unit_status(pack: Pack, unit: Submission) -> tuple[str, list[Finding]]:
@@ -102,24 +117,35 @@ def _score(block: Block, values: dict[str, Any], aggregates: Mapping[str, Decima
     scores: dict[str, Decimal] = {}
     raws: dict[str, Decimal | None] = {}
     own_applies: dict[str, bool] = {}
-    for crit in block.order:
-        if crit.applies is not None and not crit.applies(values, scores, aggregates):
-            own_applies[crit.id] = False
-            scores[crit.id] = _ZERO
-            raws[crit.id] = None
+    for cid, formula, applies, maximum, floor, parts in block.plan:
+        if applies is not None and not applies(values, scores, aggregates):
+            own_applies[cid] = False
+            scores[cid] = _ZERO
+            raws[cid] = None
             continue
-        own_applies[crit.id] = True
-        if crit.formula is not None:
-            values["max_points"] = crit.max
-            raw = crit.formula(values, scores, aggregates)
+        own_applies[cid] = True
+        if formula is not None:
+            values["max_points"] = maximum
+            raw = formula(values, scores, aggregates)
         else:
-            raw = sum(
-                (scores[ch.id] for ch in crit.children if ch.weight and own_applies[ch.id]), _ZERO
-            )
-        raws[crit.id] = raw
-        score = crit.max if raw > crit.max else crit.floor if raw < crit.floor else raw
-        scores[crit.id] = score if score else _ZERO  # never a negative zero
+            raw = _ZERO
+            for child in parts:
+                if own_applies[child]:
+                    raw += scores[child]
+        raws[cid] = raw
+        score = maximum if raw > maximum else floor if raw < floor else raw
+        scores[cid] = score if score else _ZERO  # never a negative zero
     return scores, raws, own_applies
+
+
+def _effective_max(crit: Criterion, own: Mapping[str, bool]) -> Decimal:
+    """The maximum that counts for a unit, when some criteria below do not apply."""
+    if not own[crit.id]:
+        return _ZERO
+    if crit.formula is not None or not crit.children:
+        return crit.max
+    parts = sum((_effective_max(c, own) for c in crit.children if c.counts_in_max), _ZERO)
+    return min(crit.max, parts) if crit.cap else parts
 
 
 def _tree(
@@ -233,9 +259,18 @@ def _level(pack: Pack, total: Decimal, max_total: Decimal, percent: Decimal) -> 
 
 
 def evaluate_submission(
-    pack: Pack, unit: Submission, aggregates: Mapping[str, Decimal] | None = None
+    pack: Pack,
+    unit: Submission,
+    aggregates: Mapping[str, Decimal] | None = None,
+    *,
+    detail: bool = True,
 ) -> UnitResult:
-    """Evaluate a checked submission; raise :class:`EvaluationError` if a formula fails."""
+    """Evaluate a checked submission; raise :class:`EvaluationError` if a formula fails.
+
+    With ``detail=False`` the result holds the figures a ranking needs (totals, group
+    scores, level) but no criteria tree and no findings about self-assessment or dates:
+    the fast path for large batches whose details nobody will read.
+    """
     block = pack.block(unit.block)
     status, findings = _unit_status(pack, unit)
     common = {
@@ -274,11 +309,13 @@ def evaluate_submission(
             tie_keys = tuple(f(values, scores, aggregates) for f in block.tie_break)
         except DslEvaluationError as exc:
             raise EvaluationError([SubmissionError(unit.file, str(exc), unit.id)]) from None
-        criteria = tuple(
-            _tree(c, True, scores, raws, own, values, unit, declared) for c in block.criteria
-        )
-        total = sum((c.score for c in criteria if c.score is not None and c.counted), _ZERO)
-        max_total = sum((c.max for c in criteria if c.counted and c.kind == "normal"), _ZERO)
+        tops = block.criteria
+        groups = {c.id: scores[c.id] if own[c.id] else None for c in tops}
+        total = sum((scores[c.id] for c in tops if own[c.id] and c.weight), _ZERO)
+        if all(own.values()):
+            max_total = block.max_total
+        else:
+            max_total = sum((_effective_max(c, own) for c in tops if c.counts_in_max), _ZERO)
         percent = total / max_total if max_total else _ZERO
         published_total = round_published(pack, total)
         published_percent = round_published(pack, percent * _HUNDRED)
@@ -286,7 +323,13 @@ def evaluate_submission(
             level = _level(pack, published_total, max_total, published_percent / _HUNDRED)
         else:
             level = _level(pack, total, max_total, percent)
-    findings += _findings(pack, block, unit, criteria)
+        criteria: tuple[CriterionResult, ...] = ()
+        if detail:
+            criteria = tuple(
+                _tree(c, True, scores, raws, own, values, unit, declared) for c in tops
+            )
+    if detail:
+        findings += _findings(pack, block, unit, criteria)
     return UnitResult(
         criteria=criteria,
         total=total,
@@ -298,6 +341,7 @@ def evaluate_submission(
         status=status,
         tie_keys=tie_keys,
         findings=tuple(findings),
+        groups=groups,
         **common,
     )
 

@@ -8,6 +8,7 @@ these objects (and reporting what is wrong with it) is the loader's job.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -146,7 +147,7 @@ class Block:
     order: tuple[Criterion, ...] = ()  # evaluation order: dependencies first
     file: str | None = None
 
-    @property
+    @functools.cached_property
     def max_total(self) -> Decimal:
         """The maximum total when every criterion applies."""
         return sum((c.max for c in self.criteria if c.counts_in_max), Decimal(0))
@@ -154,6 +155,26 @@ class Block:
     def all_criteria(self):
         for top in self.criteria:
             yield from top.walk()
+
+    @functools.cached_property
+    def plan(self) -> tuple[tuple[Any, ...], ...]:
+        """The evaluation order as plain tuples: (id, formula, applies, max, floor, the
+        ids of the counted children) — what the scoring loop reads for every unit."""
+        return tuple(
+            (
+                c.id,
+                c.formula,
+                c.applies,
+                c.max,
+                c.floor,
+                tuple(ch.id for ch in c.children if ch.weight),
+            )
+            for c in self.order
+        )
+
+    @functools.cached_property
+    def criterion_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.all_criteria())
 
     def criterion(self, criterion_id: str) -> Criterion:
         for c in self.all_criteria():

@@ -53,7 +53,12 @@ def _rank_in_parent(pack: Pack, ordered: list[Standing]) -> list[Standing]:
     for members in by_parent.values():
         ranks = _competition_ranks([_value(pack, s) for s in members])
         inner.update({s.unit_id: r for s, r in zip(members, ranks, strict=True)})
-    return [attrs.evolve(s, rank_in_parent=inner.get(s.unit_id)) for s in ordered]
+    if not inner:
+        return ordered
+    return [
+        attrs.evolve(s, rank_in_parent=inner[s.unit_id]) if s.unit_id in inner else s
+        for s in ordered
+    ]
 
 
 def missing_units(

@@ -85,6 +85,7 @@ class UnitResult:
     file: str | None = None
     tie_keys: tuple[Decimal, ...] = ()
     findings: tuple[Finding, ...] = ()
+    groups: Mapping[str, Decimal | None] = attrs.Factory(dict)  # top-level scores
 
     def all_criteria(self):
         for top in self.criteria:
@@ -96,8 +97,8 @@ class UnitResult:
                 return c.score
         raise KeyError(criterion_id)
 
-    def group_scores(self) -> dict[str, Decimal | None]:
-        return {c.id: c.score for c in self.criteria}
+    def group_scores(self) -> Mapping[str, Decimal | None]:
+        return self.groups
 
 
 @attrs.frozen

@@ -265,7 +265,7 @@ def check_record(
     excluded = pack.excluded_unit(unit_id, _text(data["name"])) is not None
     for name, spec in block.inputs.items():
         raw = raw_inputs.get(name)
-        if raw is None or raw == "":
+        if raw is None or (raw.__class__ is str and not raw.strip()):
             if excluded:
                 continue
             if spec.required:
@@ -286,7 +286,8 @@ def check_record(
             verified[name] = convert(block.inputs[name], raw)
         except ValueProblem as exc:
             error(str(exc), f"verified.{name}")
-    ids = {c.id for c in block.all_criteria()}
+    scored = data.get("self_scores") or data.get("reasons")
+    ids = block.criterion_ids if scored else frozenset()
     self_scores: dict[str, Decimal] = {}
     for cid, raw in (data.get("self_scores") or {}).items():
         if cid not in ids:

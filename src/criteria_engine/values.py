@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _TRUE = {"true", "có", "co", "yes", "x", "1", "đạt", "dat"}
 _FALSE = {"false", "không", "khong", "no", "0", "không đạt", "khong dat", ""}
 MAX_DIGITS = 30
+_BIG = 10**MAX_DIGITS
 
 
 class ValueProblem(ValueError):
@@ -93,7 +94,13 @@ def convert(spec: Input, value: Any) -> Any:
     """The value of input ``spec`` as formulas see it; raises :class:`ValueProblem`."""
     kind = spec.type
     if kind in ("number", "integer"):
-        number = to_decimal(value)
+        cls = type(value)  # fast paths for what JSON readers hand over: int, Decimal
+        if cls is int and -_BIG < value < _BIG:
+            number = Decimal(value)
+        elif cls is Decimal and value.is_finite() and value.adjusted() < MAX_DIGITS:
+            number = value
+        else:
+            number = to_decimal(value)
         if kind == "integer" and number != number.to_integral_value():
             raise ValueProblem(f"expected a whole number, got {value!r}")
         if spec.min is not None and number < spec.min:
@@ -104,11 +111,13 @@ def convert(spec: Input, value: Any) -> Any:
     if kind == "percent":
         return to_percent(value)
     if kind == "boolean":
-        return to_boolean(value)
+        return value if value is True or value is False else to_boolean(value)
     if kind == "date":
         return to_date(value)
     if not isinstance(value, str):
         raise ValueProblem(f"expected text, got {value!r}")
+    if kind == "choice" and value in spec.choices:
+        return value
     text = unicodedata.normalize("NFC", value).strip()
     if kind == "choice" and text not in spec.choices:
         allowed = ", ".join(repr(c) for c in spec.choices)

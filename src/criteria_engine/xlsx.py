@@ -57,17 +57,23 @@ UNITS_HEADER_ROW = 4  # machine names; labels are on the row above, data below
 MAX_UNPACKED_BYTES = 200_000_000  # a zip bomb is refused before openpyxl opens it
 _ANSWER_FILL, _HEADER_FILL = "FFF2CC", "DDEBF7"
 _LEVEL_FILLS = ("C6EFCE", "DDEBF7", "FFEB9C", "FCE4D6", "FFC7CE")
-_TWO_PLACES = {
-    "total",
-    "percent",
-    "score",
-    "max",
-    "self_score",
-    "declared_score",
-    "verified_score",
-    "difference",
-    "previous_total",
-}
+_TWO_PLACES = frozenset(  # report columns of scores and totals, shown with two decimals
+    [
+        "total",
+        "percent",
+        "score",
+        "max",
+        "self_score",
+        "declared_score",
+        "verified_score",
+        "difference",
+        "previous_total",
+    ]
+)
+_UNIT_KEYS = frozenset(
+    ["id", "name", "block", "period", "submitted", "parent", "stage", "head.name", "head.title"]
+)
+_PREFIXES = {"self": "self_scores", "reason": "reasons", "verified": "verified"}
 _BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -290,7 +296,7 @@ def _single_form(wb, pack: Pack, block: Block, lists: dict[str, str], fill) -> d
         ws.append([key, label, block.id if key == "block" else None])
         row = ws.max_row
         if key == "block":
-            ws.cell(row=row, column=5, value="đã điền sẵn")
+            ws.cell(row=row, column=5, value=f"đã điền sẵn: {block.title}")
             continue
         _answer(ws.cell(row=row, column=3), fill)
         if key == "submitted":
@@ -538,23 +544,9 @@ def _covers(ranges, column: int, row: int) -> str | None:
 def _field(key: str) -> str:
     """The record field a column or row key fills (``self:1.2`` → ``self_scores.1.2``)."""
     prefix, _, rest = key.partition(":")
-    if rest and prefix in ("self", "reason", "verified"):
-        return (
-            {"self": "self_scores", "reason": "reasons", "verified": "verified"}[prefix]
-            + "."
-            + rest
-        )
-    if key in (
-        "id",
-        "name",
-        "block",
-        "period",
-        "submitted",
-        "parent",
-        "stage",
-        "head.name",
-        "head.title",
-    ):
+    if rest and prefix in _PREFIXES:
+        return f"{_PREFIXES[prefix]}.{rest}"
+    if key in _UNIT_KEYS:
         return key
     return f"inputs.{key}"
 
@@ -579,12 +571,12 @@ def _assemble(
     problems = []
     for key, value, place, problem in cells:
         field = _field(key)
+        places[field] = place  # an empty cell too: "required input missing" points at it
         if problem:
             problems.append((field, place, problem))
             continue
         if value is None:
             continue
-        places[field] = place
         group, _, name = field.partition(".")
         if group == "head":
             data["head"] = {**(data["head"] or {}), name: _plain(value)}
@@ -837,9 +829,18 @@ def _titles(pack: Pack, table: Table, period: str | None) -> list[str]:
     ]
 
 
-def _short(title: str) -> str:
-    """``Khối 01 — Sở, ban, ngành`` → ``Khối 01``: what fits in a sheet tab."""
-    return title.split(" — ")[0].split(" (")[0]
+def _short(title: str, room: int = 31) -> str:
+    """What of a title fits in a sheet tab: ``Khối 01 — Sở, ban, ngành`` → ``Khối 01``.
+
+    The head of the title (before a dash, a bracket or a comma), cut at a word if need be;
+    the full title is on the sheet's first rows.
+    """
+    head = title.split(" — ")[0].split(" (")[0].split(",")[0].strip()
+    return head if len(head) <= room else head[:room].rsplit(" ", 1)[0]
+
+
+def _tab(prefix: str, title: str) -> str:
+    return f"{prefix} {_short(title, 30 - len(prefix))}"
 
 
 def results_workbook(ctx: ReportContext) -> bytes:
@@ -860,10 +861,10 @@ def results_workbook(ctx: ReportContext) -> bytes:
     scores = {t.block: t for t in score_tables(ctx)}
     for table in ranking_tables(ctx):
         block = ctx.pack.block(table.block)
-        ws = wb.create_sheet(_sheet_name(f"Xếp hạng {_short(block.title)}", taken))
+        ws = wb.create_sheet(_sheet_name(_tab("Xếp hạng", block.title), taken))
         _write_table(ws, table, ctx.pack, _titles(ctx.pack, table, period), freeze_columns=2)
         if table.block in scores:
-            ws = wb.create_sheet(_sheet_name(f"Điểm {_short(block.title)}", taken))
+            ws = wb.create_sheet(_sheet_name(_tab("Điểm", block.title), taken))
             _write_table(
                 ws, scores[table.block], ctx.pack, [scores[table.block].title], freeze_columns=2
             )
@@ -885,7 +886,10 @@ def tables_workbook(tables: Sequence[Table], pack: Pack) -> bytes:
     wb.remove(wb.active)
     taken: set[str] = set()
     for table in tables:
-        ws = wb.create_sheet(_sheet_name(_short(table.title), taken))
+        # a report's per-block tables are named by their block; the title is on row 1
+        blocks = {b.id: b.title for b in pack.blocks}
+        name = _short(blocks.get(table.block or "", table.title))
+        ws = wb.create_sheet(_sheet_name(name, taken))
         _write_table(ws, table, pack, [table.title])
     if not wb.sheetnames:
         wb.create_sheet("Báo cáo").append(["Báo cáo không có bảng nào."])
