@@ -26,14 +26,16 @@ from criteria_engine.reports.base import ReportContext  # noqa: E402
 from criteria_engine.reports.standard import ranking_tables  # noqa: E402
 from criteria_engine.submissions import Record, SubmissionError  # noqa: E402
 from criteria_engine.xlsx import (  # noqa: E402
-    FORM_SHEET,
-    SELF_SHEET,
-    UNITS_HEADER_ROW,
-    UNITS_SHEET,
     read_workbook,
     results_workbook,
     survey_form,
     tables_workbook,
+)
+from criteria_engine.xlsx._common import (  # noqa: E402
+    FORM_SHEET,
+    SELF_SHEET,
+    UNITS_HEADER_ROW,
+    UNITS_SHEET,
 )
 
 from .helpers import MINIPACK, ROOT, run_cli  # noqa: E402
@@ -403,11 +405,14 @@ def test_value_errors_name_their_own_cell(minipack, tmp_path):
     block = minipack.block("commune")
     record = json_record(block, "xa-a", "Xã An")
     record["inputs"]["docs_total"] = "abc"
+    del record["inputs"]["services_total"]
     path = fill_form(survey_form(minipack, block), record, tmp_path / "form.xlsx", block)
     _, errors = results_of(minipack, read(path))
-    (error,) = errors
-    assert error.where == f"'{FORM_SHEET}'!C{row_of(path, FORM_SHEET, 'docs_total')}"
-    assert "expected a number, got 'abc'" in error.render()
+    typed, missing = sorted(errors, key=lambda e: e.field)
+    assert typed.where == f"'{FORM_SHEET}'!C{row_of(path, FORM_SHEET, 'docs_total')}"
+    assert "expected a number, got 'abc'" in typed.render()
+    assert missing.field == "inputs.services_total" and "is missing" in missing.message
+    assert missing.where == f"'{FORM_SHEET}'!C{row_of(path, FORM_SHEET, 'services_total')}"
 
 
 @exact_cells

@@ -85,10 +85,10 @@ def _write(text: str | bytes, output: str | None) -> None:
 class _Progress:
     """Iterates over the files, moving a progress bar on stderr (hidden when not a terminal)."""
 
-    def __init__(self, files: list[Path], quiet: bool) -> None:
+    def __init__(self, files: list[Path], quiet: bool, passes: int = 1) -> None:
         self.files = files
         self.bar = click.progressbar(
-            length=len(files),
+            length=len(files) * passes,
             label="evaluating",
             file=sys.stderr,
             hidden=quiet or not sys.stderr.isatty() or len(files) < 3,
@@ -105,7 +105,11 @@ def _run(pack, files: list[Path], *, quiet: bool, need_results: bool):
     from .batch import run_batch
 
     collected: list = []
-    progress = _Progress(files, quiet)
+    from .evaluation import needed_aggregates
+
+    # packs with block-wide aggregates (best, mean) read the files twice
+    passes = 2 if any(needed_aggregates(b) for b in pack.blocks) else 1
+    progress = _Progress(files, quiet, passes)
     with progress.bar:
         outcome = run_batch(pack, progress, on_result=collected.append if need_results else None)
     return outcome, collected

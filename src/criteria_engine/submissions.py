@@ -54,7 +54,7 @@ class SubmissionError:
         place = self.file + (f" ({self.where})" if self.where else "")
         who = f" unit {self.unit!r}" if self.unit else ""
         what = f" field {self.field!r}" if self.field else ""
-        return f"{place}:{who}{what}: {self.message}".replace(": :", ":")
+        return f"{place}:{who}{what}: {self.message}" if who or what else f"{place}: {self.message}"
 
 
 @attrs.frozen
@@ -64,6 +64,7 @@ class Record:
     data: Mapping[str, Any]
     file: str
     where: str | None = None
+    places: Mapping[str, str] = attrs.Factory(dict)  # field -> its own place ("Sheet!C14")
 
 
 @attrs.frozen
@@ -235,7 +236,8 @@ def check_record(
     errors: list[SubmissionError] = []
 
     def error(message: str, field: str | None = None) -> None:
-        errors.append(SubmissionError(file, message, unit_id, field, where))
+        place = record.places.get(field, where) if field else where
+        errors.append(SubmissionError(file, message, unit_id, field, place))
 
     for field in ("id", "name", "block"):
         if data.get(field) in (None, ""):

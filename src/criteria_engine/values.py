@@ -26,6 +26,11 @@ class ValueProblem(ValueError):
     """A value that cannot be used, with a message fit for the person who typed it."""
 
 
+def _shown(value: Any) -> str:
+    """A value as the user typed it: decimals in plain notation, text quoted."""
+    return format(value, "f") if isinstance(value, Decimal) else repr(value)
+
+
 def to_decimal(value: Any) -> Decimal:
     """An exact, finite decimal from a number or a decimal string; floats are refused."""
     if isinstance(value, bool):
@@ -59,7 +64,7 @@ def to_percent(value: Any) -> Decimal:
     else:
         points = to_decimal(value)
     if points < 0 or points > 100:
-        raise ValueProblem(f"{value!r} is not a percentage between 0 and 100")
+        raise ValueProblem(f"{_shown(value)} is not a percentage between 0 and 100")
     return points / 100
 
 

@@ -88,13 +88,21 @@ def score_tables(ctx: ReportContext) -> list[Table]:
             if not c.applies:
                 notes.append("không áp dụng")
             if c.capped:
-                notes.append(f"giới hạn từ {c.raw}")
+                notes.append(f"giới hạn từ {_published(ctx, c.raw)}")
             if c.floored:
-                notes.append(f"sàn từ {c.raw}")
+                notes.append(f"sàn từ {_published(ctx, c.raw)}")
             if not c.counted:
                 notes.append("không tính điểm")
             by_block.setdefault(result.block, []).append(
-                (result.unit_id, result.name, c.id, c.title, c.score, c.max, "; ".join(notes))
+                (
+                    result.unit_id,
+                    result.name,
+                    c.id,
+                    c.title,
+                    _published(ctx, c.score),
+                    c.max,
+                    "; ".join(notes),
+                )
             )
     return [
         Table(
