@@ -79,7 +79,7 @@ def evaluate_many(
         aggregators = {b.id: Aggregator(b) for b in pack.blocks}
         for unit in first_pass:
             if isinstance(unit, Submission) and _counts_for_aggregates(pack, unit):
-                aggregators[unit.block].add(unit.values)
+                aggregators[unit.block].add(unit)
         aggregates = {block_id: a.result() for block_id, a in aggregators.items()}
     extra_findings = get_plugin_manager().hook.criteria_engine_unit_findings
     stream = _checked(pack, source() if source is not None else units)

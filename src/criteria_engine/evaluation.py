@@ -66,10 +66,11 @@ class Aggregator:
         self.total: dict[str, Decimal] = dict.fromkeys(self.names, _ZERO)
         self.count = 0
 
-    def add(self, values: Mapping[str, Any]) -> None:
+    def add(self, unit: Submission) -> None:
         self.count += 1
+        inputs, verified = unit.inputs, unit.verified
         for name in self.names:
-            value = values.get(name, _ZERO)
+            value = verified[name] if name in verified else inputs.get(name, _ZERO)
             self.total[name] += value
             if name not in self.best or value > self.best[name]:
                 self.best[name] = value
@@ -89,7 +90,7 @@ def aggregates_of(block: Block, units: Iterable[Submission]) -> dict[str, Decima
     aggregator = Aggregator(block)
     if aggregator.needed:
         for unit in units:
-            aggregator.add(unit.values)
+            aggregator.add(unit)
     return aggregator.result()
 
 
@@ -315,7 +316,15 @@ def evaluate_submission(
         if all(own.values()):
             max_total = block.max_total
         else:
-            max_total = sum((_effective_max(c, own) for c in tops if c.counts_in_max), _ZERO)
+            static = block.static_maxima
+            max_total = sum(
+                (
+                    static[c.id] if c.id in static else _effective_max(c, own)
+                    for c in tops
+                    if c.counts_in_max
+                ),
+                _ZERO,
+            )
         percent = total / max_total if max_total else _ZERO
         published_total = round_published(pack, total)
         published_percent = round_published(pack, percent * _HUNDRED)

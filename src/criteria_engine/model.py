@@ -173,6 +173,29 @@ class Block:
         )
 
     @functools.cached_property
+    def static_maxima(self) -> dict[str, Decimal]:
+        """Top-level criteria whose maximum can never shrink (no ``applies`` below them),
+        with that maximum: the evaluation skips recomputing them for every unit."""
+        return {
+            top.id: top.max
+            if top.formula is not None or not top.children
+            else (
+                min(top.max, sum((c.max for c in top.children if c.counts_in_max), Decimal(0)))
+                if top.cap
+                else sum((c.max for c in top.children if c.counts_in_max), Decimal(0))
+            )
+            for top in self.criteria
+            if top.counts_in_max and all(c.applies is None for c in top.walk())
+        }
+
+    @functools.cached_property
+    def converters(self) -> dict[str, Any]:
+        """Each input's value converter, built once (see :func:`values.fast_converter`)."""
+        from .values import fast_converter
+
+        return {name: fast_converter(spec) for name, spec in self.inputs.items()}
+
+    @functools.cached_property
     def criterion_ids(self) -> frozenset[str]:
         return frozenset(c.id for c in self.all_criteria())
 

@@ -37,6 +37,7 @@ UNIT_FIELDS = (
     "reasons",
     "verified",
 )
+_KNOWN_FIELDS = frozenset((*UNIT_FIELDS, "note", "pack", "description"))
 MAX_SUBMISSION_BYTES = 50_000_000
 
 
@@ -242,9 +243,10 @@ def check_record(
     for field in ("id", "name", "block"):
         if data.get(field) in (None, ""):
             error(f"the unit has no {field!r}", field)
-    for key in data:
-        if key not in UNIT_FIELDS and key not in ("note", "pack", "description"):
-            error(f"unknown field {key!r}", key)
+    if not data.keys() <= _KNOWN_FIELDS:
+        for key in data:
+            if key not in _KNOWN_FIELDS:
+                error(f"unknown field {key!r}", key)
     if errors:
         return errors
     try:
@@ -253,18 +255,17 @@ def check_record(
         known = ", ".join(b.id for b in pack.blocks)
         error(f"unknown block {data['block']!r} (this pack has: {known})", "block")
         return errors
-    if pack.excluded_unit(unit_id, _text(data["name"])):
-        raw_inputs: Mapping[str, Any] = {}
-    else:
-        raw_inputs = data.get("inputs") or {}
+    excluded = bool(pack.excluded) and pack.excluded_unit(unit_id, _text(data["name"])) is not None
+    raw_inputs: Mapping[str, Any] = {} if excluded else (data.get("inputs") or {})
     inputs: dict[str, Any] = {}
     if not isinstance(raw_inputs, Mapping):
         error("'inputs' must be an object of input values", "inputs")
         raw_inputs = {}
-    for name in raw_inputs:
-        if name not in block.inputs:
-            error(f"unknown input {name!r} for block {block.id!r}", f"inputs.{name}")
-    excluded = pack.excluded_unit(unit_id, _text(data["name"])) is not None
+    if not raw_inputs.keys() <= block.inputs.keys():
+        for name in raw_inputs:
+            if name not in block.inputs:
+                error(f"unknown input {name!r} for block {block.id!r}", f"inputs.{name}")
+    converters = block.converters
     for name, spec in block.inputs.items():
         raw = raw_inputs.get(name)
         if raw is None or (raw.__class__ is str and not raw.strip()):
@@ -276,7 +277,7 @@ def check_record(
                 inputs[name] = convert(spec, spec.default)
             continue
         try:
-            inputs[name] = convert(spec, raw)
+            inputs[name] = converters[name](raw)
         except ValueProblem as exc:
             error(str(exc), f"inputs.{name}")
     verified: dict[str, Any] = {}

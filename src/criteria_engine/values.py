@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +129,43 @@ def convert(spec: Input, value: Any) -> Any:
         allowed = ", ".join(repr(c) for c in spec.choices)
         raise ValueProblem(f"{value!r} is not one of the choices: {allowed}")
     return text
+
+
+def fast_converter(spec: Input) -> Callable[[Any], Any]:
+    """:func:`convert` for one input, with a fast path for the values JSON readers give.
+
+    A batch converts every input of every unit; checking an ``int`` or an exact
+    ``Decimal`` against the input's bounds directly saves most of the work, and anything
+    else falls back to :func:`convert`, so both always agree.
+    """
+    if spec.type in ("number", "integer"):
+        low = -_BIG if spec.min is None else spec.min
+        high = _BIG if spec.max is None else spec.max
+        whole = spec.type == "integer"
+
+        def number(value: Any) -> Any:
+            cls = value.__class__
+            if cls is int:
+                if low <= value <= high:
+                    return Decimal(value)
+            elif (
+                cls is Decimal
+                and value.is_finite()
+                and low <= value <= high
+                and (not whole or value == value.to_integral_value())
+            ):
+                return value
+            return convert(spec, value)
+
+        return number
+    if spec.type == "boolean":
+        return lambda value: value if value is True or value is False else to_boolean(value)
+    if spec.type == "choice":
+        choices = frozenset(spec.choices)
+        return lambda value: (
+            value if value.__class__ is str and value in choices else convert(spec, value)
+        )
+    return lambda value: convert(spec, value)
 
 
 def json_default(value: Any) -> Any:
