@@ -114,29 +114,8 @@ def _unit_status(pack: Pack, unit: Submission) -> tuple[str, list[Finding]]:
 
 
 def _score(block: Block, values: dict[str, Any], aggregates: Mapping[str, Decimal]):
-    """Scores of every criterion, in dependency order (the hot path of a batch)."""
-    scores: dict[str, Decimal] = {}
-    raws: dict[str, Decimal | None] = {}
-    own_applies: dict[str, bool] = {}
-    for cid, formula, applies, maximum, floor, parts in block.plan:
-        if applies is not None and not applies(values, scores, aggregates):
-            own_applies[cid] = False
-            scores[cid] = _ZERO
-            raws[cid] = None
-            continue
-        own_applies[cid] = True
-        if formula is not None:
-            values["max_points"] = maximum
-            raw = formula(values, scores, aggregates)
-        else:
-            raw = _ZERO
-            for child in parts:
-                if own_applies[child]:
-                    raw += scores[child]
-        raws[cid] = raw
-        score = maximum if raw > maximum else floor if raw < floor else raw
-        scores[cid] = score if score else _ZERO  # never a negative zero
-    return scores, raws, own_applies
+    """Scores, raw values and applicability of every criterion (the hot path of a batch)."""
+    return block.scorer(values, aggregates)
 
 
 def _effective_max(crit: Criterion, own: Mapping[str, bool]) -> Decimal:

@@ -157,20 +157,11 @@ class Block:
             yield from top.walk()
 
     @functools.cached_property
-    def plan(self) -> tuple[tuple[Any, ...], ...]:
-        """The evaluation order as plain tuples: (id, formula, applies, max, floor, the
-        ids of the counted children) — what the scoring loop reads for every unit."""
-        return tuple(
-            (
-                c.id,
-                c.formula,
-                c.applies,
-                c.max,
-                c.floor,
-                tuple(ch.id for ch in c.children if ch.weight),
-            )
-            for c in self.order
-        )
+    def scorer(self) -> Any:
+        """The block's criteria as one generated function (see ``_scorer.py``)."""
+        from ._scorer import BlockScorer
+
+        return BlockScorer(self)
 
     @functools.cached_property
     def static_maxima(self) -> dict[str, Decimal]:

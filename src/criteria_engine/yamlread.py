@@ -219,8 +219,10 @@ def _prescan(text: str, file: str) -> None:
                         ]
                     )
     except yaml.MarkedYAMLError as exc:
+        # libyaml (PyYAML >= 6.0.4) stops at its own nesting limit, deeper than ours
+        code = "too-deep" if "nesting depth" in (exc.problem or "") else "yaml-syntax"
         raise PackError(
-            [_problem(file, text, exc.problem_mark, "yaml-syntax", exc.problem or "invalid YAML")]
+            [_problem(file, text, exc.problem_mark, code, exc.problem or "invalid YAML")]
         ) from None
 
 

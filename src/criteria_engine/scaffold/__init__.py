@@ -18,8 +18,12 @@ import datetime as dt
 import re
 import string
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from importlib.resources.abc import Traversable
 
 __all__ = ["NAME_PATTERN", "ScaffoldError", "create_pack", "template_files"]
 
@@ -32,7 +36,9 @@ class ScaffoldError(ValueError):
     """The pack cannot be created (a bad name, or the folder is already there)."""
 
 
-def _walk(folder: Traversable, prefix: tuple[str, ...] = ()):
+def _walk(
+    folder: Traversable, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Traversable]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.is_dir():
             yield from _walk(entry, (*prefix, entry.name))
