@@ -48,13 +48,13 @@ def to_decimal(value: Any) -> Decimal:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueProblem(f"expected a number, got {value!r}") from None
+            raise ValueProblem(f"expected a number, got {_shown(value)}") from None
     else:
         raise ValueProblem(f"expected a number, got {type(value).__name__}")
     if not number.is_finite():
-        raise ValueProblem(f"{value!r} is not a finite number")
+        raise ValueProblem(f"{_shown(value)} is not a finite number")
     if len(number.as_tuple().digits) > MAX_DIGITS:
-        raise ValueProblem(f"{value!r} has more than {MAX_DIGITS} digits")
+        raise ValueProblem(f"{_shown(value)} has more than {MAX_DIGITS} digits")
     return number
 
 
@@ -80,7 +80,7 @@ def to_boolean(value: Any) -> bool:
             return True
         if word in _FALSE and word:
             return False
-    raise ValueProblem(f"expected yes or no (true/false, có/không), got {value!r}")
+    raise ValueProblem(f"expected yes or no (true/false, có/không), got {_shown(value)}")
 
 
 def to_date(value: Any) -> dt.date:
@@ -93,7 +93,7 @@ def to_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueProblem(f"expected a date written YYYY-MM-DD, got {value!r}")
+    raise ValueProblem(f"expected a date written YYYY-MM-DD, got {_shown(value)}")
 
 
 def convert(spec: Input, value: Any) -> Any:
@@ -108,7 +108,7 @@ def convert(spec: Input, value: Any) -> Any:
         else:
             number = to_decimal(value)
         if kind == "integer" and number != number.to_integral_value():
-            raise ValueProblem(f"expected a whole number, got {value!r}")
+            raise ValueProblem(f"expected a whole number, got {_shown(value)}")
         if spec.min is not None and number < spec.min:
             raise ValueProblem(f"{number} is below the minimum {spec.min}")
         if spec.max is not None and number > spec.max:
@@ -121,13 +121,13 @@ def convert(spec: Input, value: Any) -> Any:
     if kind == "date":
         return to_date(value)
     if not isinstance(value, str):
-        raise ValueProblem(f"expected text, got {value!r}")
+        raise ValueProblem(f"expected text, got {_shown(value)}")
     if kind == "choice" and value in spec.choices:
         return value
     text = unicodedata.normalize("NFC", value).strip()
     if kind == "choice" and text not in spec.choices:
         allowed = ", ".join(repr(c) for c in spec.choices)
-        raise ValueProblem(f"{value!r} is not one of the choices: {allowed}")
+        raise ValueProblem(f"{_shown(value)} is not one of the choices: {allowed}")
     return text
 
 
