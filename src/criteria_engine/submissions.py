@@ -310,6 +310,17 @@ def check_record(
             submitted = to_date(data["submitted"])
         except ValueProblem as exc:
             error(str(exc), "submitted")
+    period = _text(data["period"]) if data.get("period") not in (None, "") else None
+    if (
+        period
+        and period[:4].isdigit()
+        and dt.date(int(period[:4]), 12, 31) < pack.decision.effective
+    ):
+        error(
+            f"period {period} is before this pack's decision {pack.decision.number} took "
+            f"effect ({pack.decision.effective.isoformat()})",
+            "period",
+        )
     stage = _text(data.get("stage") or "year")
     if stage != "year" and stage not in {u.id for u in pack.calendar.updates}:
         error(f"unknown stage {stage!r}", "stage")
@@ -322,7 +333,7 @@ def check_record(
         block=block.id,
         inputs=inputs,
         file=file,
-        period=_text(data["period"]) if data.get("period") not in (None, "") else None,
+        period=period,
         submitted=submitted,
         parent=_text(data["parent"]) if data.get("parent") else None,
         head=dict(head) if isinstance(head, Mapping) else None,

@@ -28,7 +28,8 @@ def verification_tables(ctx: ReportContext) -> list[Table]:
         for c in result.all_criteria():
             if c.children or c.self_score is None or not c.applies:
                 continue
-            diff = c.score - c.self_score
+            shown = round_published(ctx.pack, c.score)
+            declared = c.declared if c.declared is not None else c.score
             rows.append(
                 (
                     result.block,
@@ -37,9 +38,9 @@ def verification_tables(ctx: ReportContext) -> list[Table]:
                     c.id,
                     c.title,
                     c.self_score,
-                    c.declared if c.declared is not None else c.score,
-                    c.score,
-                    diff,
+                    round_published(ctx.pack, declared),
+                    shown,
+                    round_published(ctx.pack, c.score - c.self_score),
                     c.reason or "",
                 )
             )
@@ -118,6 +119,16 @@ def district_tables(ctx: ReportContext) -> list[Table]:
                 "Không xếp hạng",
             ),
             tuple(body),
+            keys=(
+                "unit",
+                "units",
+                "ranked",
+                "mean_total",
+                "best",
+                "worst",
+                *(f"level:{n}" for n in level_names),
+                "unranked",
+            ),
         )
     ]
 
@@ -159,6 +170,13 @@ def progress_tables(ctx: ReportContext) -> list[Table]:
     ]
 
 
+def _head(head) -> str:
+    """The head of a unit as one line: name and title."""
+    if not head:
+        return ""
+    return ", ".join(part for part in (head.get("name"), head.get("title")) if part)
+
+
 def rank_change_tables(ctx: ReportContext) -> list[Table]:
     """Per block: previous and current rank and score; units that fell are marked.
 
@@ -171,9 +189,13 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
     renamed = dict(ctx.pack.renamed_units)
     tables = []
     for block_id, rows in ctx.outcome.tables.items():
-        before = {
-            renamed.get(uid, uid): (uid, row) for uid, row in previous.get(block_id, {}).items()
-        }
+        before: dict[str, tuple[str, dict]] = {}
+        for uid, row in previous.get(block_id, {}).items():
+            key = renamed.get(uid, uid)
+            kept = before.get(key)
+            # two previous rows for one unit (its old and new id): the ranked one counts
+            if kept is None or (kept[1].get("rank") is None and row.get("rank") is not None):
+                before[key] = (uid, row)
         body = []
         for s in rows:
             old_id, old = before.pop(s.unit_id, (None, None))
@@ -190,7 +212,9 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
             change = (prev_rank - s.rank) if prev_rank is not None and s.rank else None
             body.append(
                 (
+                    s.unit_id,
                     s.name,
+                    _head(s.head),
                     prev_rank,
                     s.rank,
                     change,
@@ -202,24 +226,29 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
             )
         for old_id, old in before.values():
             fell = old.get("rank") is not None
+            old_total = old.get("published_total")
             body.append(
                 (
+                    old_id,
                     old.get("name", old_id),
+                    _head(old.get("head")),
                     old.get("rank"),
                     None,
                     None,
-                    old.get("published_total"),
+                    Decimal(str(old_total)) if old_total is not None else None,
                     None,
                     "xuống hạng" if fell else "",
                     "không có trong kỳ này",
                 )
             )
-        fallen = sum(1 for row in body if row[6])
+        fallen = sum(1 for row in body if row[8])
         tables.append(
             Table(
                 f"Thay đổi thứ hạng — {ctx.pack.block(block_id).title}",
                 (
+                    "Mã đơn vị",
                     "Đơn vị",
+                    "Thủ trưởng",
                     "Hạng kỳ trước",
                     "Hạng kỳ này",
                     "Thay đổi",
@@ -230,7 +259,9 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
                 ),
                 tuple(body),
                 keys=(
+                    "unit_id",
                     "unit",
+                    "head",
                     "previous_rank",
                     "rank",
                     "change",
