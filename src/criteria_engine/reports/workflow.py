@@ -40,7 +40,7 @@ def verification_tables(ctx: ReportContext) -> list[Table]:
                     c.self_score,
                     round_published(ctx.pack, declared),
                     shown,
-                    round_published(ctx.pack, c.score - c.self_score),
+                    shown - c.self_score,  # the difference of the figures shown
                     c.reason or "",
                 )
             )
