@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from .dsl import DslEvaluationError
 from .model import Block, Criterion, Pack
 from .results import EXCLUDED, INTERIM, LATE, RANKED, CriterionResult, Finding, UnitResult
+from .rounding import CONTEXT, round_published
 from .submissions import Submission, SubmissionError, check_record
 
-CONTEXT = decimal.Context(
-    prec=28,
-    rounding=ROUND_HALF_EVEN,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
-_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 
@@ -34,12 +29,6 @@ class EvaluationError(Exception):
     def __init__(self, errors: list[SubmissionError]) -> None:
         self.errors = errors
         super().__init__("; ".join(e.render() for e in errors))
-
-
-def round_published(pack: Pack, value: Decimal) -> Decimal:
-    """A figure as the pack publishes it (e.g. 2 places, half up)."""
-    quantum = Decimal(1).scaleb(-pack.rounding.places)
-    return value.quantize(quantum, rounding=_MODES[pack.rounding.mode], context=CONTEXT)
 
 
 def needed_aggregates(block: Block) -> set[tuple[str, str]]:

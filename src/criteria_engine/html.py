@@ -203,7 +203,7 @@ def _lines(pack: Pack, criteria: Iterable[CriterionResult], depth: int = 0) -> I
 
 
 def _rounded(pack: Pack, value: Decimal | None) -> Decimal | None:
-    from .evaluation import round_published
+    from .rounding import round_published
 
     return None if value is None else round_published(pack, value)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import attrs
 
-from .loading import load_pack_dir
 from .model import Pack
 from .plugins.manager import get_plugin_manager, register_pack_plugin
 from .problems import PackError, Problem
@@ -115,6 +114,8 @@ def find(name_or_path: str | Path, *, period: str | None = None) -> Path:
 
 @functools.lru_cache(maxsize=64)
 def _load(folder: Path) -> Pack:
+    from .loading import load_pack_dir  # the formula machinery loads only when needed
+
     pack = load_pack_dir(folder)
     try:
         register_pack_plugin(pack)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..evaluation import round_published
 from ..results import STATUS_LABELS
+from ..rounding import round_published
 from .base import ReportContext, Table, cell
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..collation import sort_key
-from ..evaluation import round_published
 from ..results import RANKED, STATUS_LABELS
+from ..rounding import round_published
 from .base import ReportContext, Table
 from .standard import findings_tables, level_counts, mean
 
