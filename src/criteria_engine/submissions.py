@@ -266,7 +266,12 @@ def check_record(
             if name not in block.inputs:
                 error(f"unknown input {name!r} for block {block.id!r}", f"inputs.{name}")
     converters = block.converters
-    for name, spec in block.inputs.items():
+    if not errors and raw_inputs.keys() == converters.keys():
+        try:  # the common case: every input given and valid, converted in one pass
+            inputs = {name: converters[name](raw) for name, raw in raw_inputs.items()}
+        except ValueProblem:
+            inputs = {}  # the loop below finds and names each problem
+    for name, spec in () if inputs else block.inputs.items():
         raw = raw_inputs.get(name)
         if raw is None or (raw.__class__ is str and not raw.strip()):
             if excluded:

@@ -165,7 +165,13 @@ def fast_converter(spec: Input) -> Callable[[Any], Any]:
         return lambda value: (
             value if value.__class__ is str and value in choices else convert(spec, value)
         )
-    return lambda value: convert(spec, value)
+
+    def text(value: Any) -> Any:
+        if value.__class__ is str and not value.strip():
+            raise ValueProblem("no value given")  # blank text counts as missing
+        return convert(spec, value)
+
+    return text
 
 
 def json_default(value: Any) -> Any:
