@@ -455,3 +455,8 @@ def reports_command(pack: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+from .testing.commands import new_command, test_command  # noqa: E402
+
+main.add_command(test_command)
+main.add_command(new_command)

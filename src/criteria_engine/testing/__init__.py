@@ -1,0 +1,52 @@
+"""Testing kit for pack authors: strategies, invariants, cases and a pytest plugin.
+
+The pieces most authors need::
+
+    from criteria_engine.testing import assert_pack_invariants, run_pack_cases
+
+    def test_invariants():
+        assert_pack_invariants("gialai")       # every property, on every block
+
+Hypothesis strategies for one's own properties live in
+:mod:`criteria_engine.testing.strategies`. Modules load on first use, so importing this
+package costs nothing until a check runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY = {
+    "assert_pack_invariants": "invariants",
+    "check_pack_deep": "invariants",
+    "INVARIANTS": "invariants",
+    "assert_submissions_valid": "invariants",
+    "assert_scores_within_bounds": "invariants",
+    "assert_totals_within_maximum": "invariants",
+    "assert_monotone": "invariants",
+    "assert_levels_cover": "invariants",
+    "assert_ranking_rules": "invariants",
+    "assert_order_independent": "invariants",
+    "Case": "cases",
+    "CaseResult": "cases",
+    "load_cases": "cases",
+    "run_case": "cases",
+    "run_pack_cases": "cases",
+    "case_files": "cases",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'criteria_engine.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
