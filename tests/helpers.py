@@ -1,12 +1,18 @@
-"""Shared test helpers: the fixture pack, copying it to break it, running the CLI."""
+"""Shared test helpers: the fixture pack, copying it to break it, running the CLI.
+
+The work is done by :mod:`criteria_engine.testing.packtools`, which pack authors use too;
+these keep the engine's own tests on the fixture pack and in the repository's root.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from criteria_engine.testing import packtools
+from criteria_engine.testing.packtools import edit_file as edit
+
+__all__ = ["FIXTURES", "MINIPACK", "ROOT", "copy_pack", "edit", "line_of", "run_cli"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIPACK = FIXTURES / "minipack"
@@ -14,34 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def copy_pack(tmp_path: Path, source: Path = MINIPACK) -> Path:
-    target = tmp_path / source.name
-    shutil.copytree(source, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    """The whole pack folder (the fixture pack by default) copied into ``tmp_path``."""
+    return packtools.copy_pack(source, tmp_path, ignore=())
 
 
 def run_cli(
     *args: str, cwd: Path | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess:
-    """Run ``criteria-engine`` as a user does: a new process, its exit code and streams."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    src = str(ROOT / "src")
-    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run(
-        [sys.executable, "-m", "criteria_engine", *args],
-        cwd=cwd or ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
+) -> subprocess.CompletedProcess[str]:
+    """Run ``criteria-engine`` as a user does, in the repository's root unless told."""
+    return packtools.run_cli(*args, cwd=cwd or ROOT, timeout=timeout)
 
 
 def line_of(path: Path, text: str) -> int:

@@ -120,8 +120,12 @@ def test_dense_ranks_break_the_ranking_rule(shared_pack, monkeypatch):
         return ranks
 
     monkeypatch.setattr(ranking, "_competition_ranks", dense)
+    # dense ranks differ only after a tie with a lower total behind it; Hypothesis mixes the
+    # constants of every loaded module into what it draws, so which batches come up depends
+    # on what else the run imported: 40 examples did not always hold such a batch, 100 leave
+    # a wide margin
     with pytest.raises(AssertionError) as failure:
-        assert_ranking_rules(str(shared_pack), max_examples=40)
+        assert_ranking_rules(str(shared_pack), max_examples=100)
     assert "equal totals share a rank and the next rank is skipped (1, 2, 2, 4)" in str(
         failure.value
     )

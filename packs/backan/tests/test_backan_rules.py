@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import random
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
@@ -26,6 +24,7 @@ from criteria_engine.batch import run_batch
 from criteria_engine.model import Pack
 from criteria_engine.ranking import rank_lookup
 from criteria_engine.results import MISSING, RANKED, Standing, UnitResult
+from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 EXAMPLES = PACK_DIR / "examples"
@@ -204,15 +203,6 @@ PROPORTIONAL = {
 }
 
 
-def _lower_by_a_cent(pack: Pack, record: dict[str, Any], block: str, score: Decimal) -> None:
-    """Change the record so that one proportional item scores exactly 0.01 less."""
-    criterion, numerator, denominator = PROPORTIONAL[block]
-    maximum = pack.block(block).criterion(criterion).max
-    share = Fraction(score - Decimal("0.01")) / Fraction(maximum)
-    record["inputs"][numerator] = share.numerator
-    record["inputs"][denominator] = share.denominator
-
-
 BELOW = [
     ("2018", "district", "huyen-cho-moi", "84.99", "Khá"),
     ("2018", "district", "huyen-bach-thong", "69.99", "Trung bình"),
@@ -228,7 +218,6 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
     pack: Pack,
     records,
     aggregates,
-    results,
     year: str,
     block: str,
     unit: str,
@@ -236,9 +225,7 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
     level: str,
 ) -> None:
     """Rule 6: 0.01 below 85 / 70 / 50 % is the lower level (``levels_on: exact``)."""
-    record = records(year)[(block, unit)]
-    criterion = PROPORTIONAL[block][0]
-    _lower_by_a_cent(pack, record, block, results[year][(block, unit)].score(criterion))
+    record = a_cent_lower(records(year)[(block, unit)], pack.block(block), *PROPORTIONAL[block])
     result = ce.evaluate(pack, record, aggregates[(year, block)])
     assert result.total == Decimal(total)
     assert result.published_total == Decimal(total)

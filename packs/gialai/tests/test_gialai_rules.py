@@ -11,7 +11,6 @@ refused submissions. The round's workflow (letter 1252/STTTT-CNTT) is in
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import criteria_engine as ce
 from criteria_engine.batch import BatchOutcome, run_batch
 from criteria_engine.model import Pack
 from criteria_engine.results import UnitResult
+from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 INVALID = PACK_DIR / "examples" / "invalid"
@@ -134,7 +134,6 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
     records,
     pack: Pack,
     aggregates,
-    results,
     block: str,
     unit: str,
     total: str,
@@ -145,10 +144,7 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
     criterion, numerator, denominator = PROPORTIONAL[block]
     record = records()[(block, unit)]
     assert not {numerator, denominator} & set(record.get("verified") or {})
-    target = Fraction(results[(block, unit)].score(criterion) - Decimal("0.01"))
-    share = target / Fraction(pack.block(block).criterion(criterion).max)
-    record["inputs"][numerator] = share.numerator
-    record["inputs"][denominator] = share.denominator
+    record = a_cent_lower(record, pack.block(block), criterion, numerator, denominator)
     lowered = ce.evaluate(pack, record, aggregates[block])
     assert lowered.total == Decimal(total) - Decimal("0.01")
     assert lowered.level == LOWER[level]

@@ -9,11 +9,7 @@ tests below it only), so no other pack's tests can come to depend on it.
 from __future__ import annotations
 
 import functools
-import json
-import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -23,12 +19,21 @@ import pytest
 
 import criteria_engine as ce
 from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.evaluation import aggregates_of
-from criteria_engine.loading import load_pack_dir
 from criteria_engine.model import Pack
-from criteria_engine.ranking import rank_lookup
-from criteria_engine.results import INTERIM, Standing, UnitResult
-from criteria_engine.submissions import Record, check_record, read_records
+from criteria_engine.results import INTERIM, UnitResult
+from criteria_engine.testing.packtools import (
+    Key,
+    PackCopy,
+    block_aggregates,
+    evaluate_batch,
+    example_records,
+    run_cli,
+)
+
+# pytest fixtures over ``batch``: imported for pytest to find them, hence ``x as x``
+from criteria_engine.testing.packtools import outcome as outcome
+from criteria_engine.testing.packtools import results as results
+from criteria_engine.testing.packtools import standings as standings
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 V2019_DIR = PACK_DIR / "v2019"
@@ -38,29 +43,20 @@ UPDATES = PACK_DIR / "examples" / "2022-updates"
 BATCH_2020 = V2019_DIR / "examples" / "2020"
 EXCLUDED_IDS = frozenset({"bo-chi-huy-quan-su-tinh", "bo-chi-huy-bien-phong-tinh"})
 
-Key = tuple[str, str]  # (block, unit id)
-
 
 def folder_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.json"))
 
 
-@functools.cache
-def _example_text(folder: Path) -> str:
-    """A folder's records as JSON text: read once, decoded afresh for every test."""
-    out = {}
-    for record in read_records(folder_files(folder)):
-        assert isinstance(record, Record), record
-        data = record.data
-        out["|".join((data["block"], data["id"], data.get("stage") or "year"))] = data
-    return json.dumps(out, default=str, ensure_ascii=False)
+def _unit_stage(record: Mapping[str, Any]) -> tuple[str, ...]:
+    """A record's (block, id, stage): the interim updates share their unit's block and id."""
+    return (record["block"], record["id"], record.get("stage") or "year")
 
 
 def folder_records(folder: Path) -> dict[tuple[str, ...], dict[str, Any]]:
     """A fresh copy of a folder's records as plain dicts keyed by (block, id, stage), so a
     test may change one without touching what the others see."""
-    data = json.loads(_example_text(folder))
-    return {tuple(key.split("|")): record for key, record in data.items()}
+    return example_records(folder_files(folder), _unit_stage)
 
 
 def one_record(block: str, unit: str) -> dict[str, Any]:
@@ -68,60 +64,9 @@ def one_record(block: str, unit: str) -> dict[str, Any]:
     return folder_records(BATCH)[(block, unit, "year")]
 
 
-def evaluate_batch(pack: Pack, files: list[Path]) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
+def yearly_batch(pack: Pack, files: list[Path]) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
     """Run a batch and keep every yearly result as well as the ranked tables."""
-    results: dict[Key, UnitResult] = {}
-
-    def keep(result: UnitResult) -> None:
-        if result.status != INTERIM:
-            results[(result.block, result.unit_id)] = result
-
-    return run_batch(pack, files, on_result=keep), results
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``criteria-engine`` as a user does: a new process, its exit code and streams."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run(
-        [sys.executable, "-m", "criteria_engine", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
-class PackCopy:
-    """The current version copied to a temporary folder, so a test can delete one rule from
-    its YAML and show that the behaviour the rule is meant to cause goes away with it."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.folder = tmp_path / PACK_DIR.name
-        shutil.copytree(
-            PACK_DIR, self.folder, ignore=shutil.ignore_patterns("tests", "v2019", "__pycache__")
-        )
-
-    def edit(self, relative: str, old: str, new: str) -> None:
-        path = self.folder / relative
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {path}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-    def cut(self, relative: str, start: str, end: str) -> None:
-        """Remove a YAML section: from ``start`` up to (not including) ``end``."""
-        path = self.folder / relative
-        text = path.read_text(encoding="utf-8")
-        first, last = text.index(start), text.index(end)
-        assert first < last, (start, end)
-        path.write_text(text[:first] + text[last:], encoding="utf-8")
-
-    def load(self) -> Pack:
-        return load_pack_dir(self.folder)
+    return evaluate_batch(pack, files, include=lambda result: result.status != INTERIM)
 
 
 @pytest.fixture(scope="module")
@@ -136,22 +81,7 @@ def pack_2019() -> Pack:
 
 @pytest.fixture(scope="module")
 def batch(pack: Pack) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
-    return evaluate_batch(pack, folder_files(BATCH))
-
-
-@pytest.fixture(scope="module")
-def outcome(batch) -> BatchOutcome:
-    return batch[0]
-
-
-@pytest.fixture(scope="module")
-def results(batch) -> dict[Key, UnitResult]:
-    return batch[1]
-
-
-@pytest.fixture(scope="module")
-def standings(outcome: BatchOutcome) -> dict[Key, Standing]:
-    return rank_lookup(outcome.tables)
+    return yearly_batch(pack, folder_files(BATCH))
 
 
 @pytest.fixture(scope="module")
@@ -162,25 +92,22 @@ def with_updates(pack: Pack) -> BatchOutcome:
 
 @pytest.fixture(scope="module")
 def batch_2020(pack_2019: Pack) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
-    return evaluate_batch(pack_2019, folder_files(BATCH_2020))
+    return yearly_batch(pack_2019, folder_files(BATCH_2020))
 
 
 @pytest.fixture(scope="module")
 def aggregates(pack: Pack) -> dict[str, Mapping[str, Decimal]]:
     """Block-wide ``best``/``mean`` of the 2022 batch (without the excluded commands, which
     the engine leaves out), so one modified unit is scored as among the others."""
-    by_block: dict[str, list] = {b.id: [] for b in pack.blocks}
-    for (block, unit, _), data in folder_records(BATCH).items():
-        if unit not in EXCLUDED_IDS:
-            checked = check_record(pack, data)
-            assert not isinstance(checked, list), checked
-            by_block[block].append(checked)
-    return {b: aggregates_of(pack.block(b), units) for b, units in by_block.items()}
+    sent = folder_records(BATCH)
+    return block_aggregates(
+        pack, (r for (_, unit, _), r in sent.items() if unit not in EXCLUDED_IDS)
+    )
 
 
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> PackCopy:
-    return PackCopy(tmp_path)
+    return PackCopy(PACK_DIR, tmp_path, ignore=("tests", "v2019", "__pycache__"))
 
 
 @pytest.fixture(scope="module")
@@ -200,9 +127,9 @@ def files() -> Callable[[Path], list[Path]]:
 
 @pytest.fixture(scope="module")
 def evaluate() -> Callable[[Pack, list[Path]], tuple[BatchOutcome, dict[Key, UnitResult]]]:
-    return evaluate_batch
+    return yearly_batch
 
 
 @pytest.fixture(scope="module")
 def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    return run_cli
+    return functools.partial(run_cli, cwd=ROOT)

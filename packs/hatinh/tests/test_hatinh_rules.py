@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from criteria_engine.ranking import rank_lookup
 from criteria_engine.reports import ReportContext, render_tables
 from criteria_engine.reports.registry import find_report
 from criteria_engine.results import MISSING, RANKED, UnitResult
+from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 V2019_DIR = PACK_DIR / "v2019"
@@ -216,7 +216,6 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
     unit_record,
     pack: Pack,
     aggregates,
-    results,
     block: str,
     unit: str,
     total: str,
@@ -224,12 +223,7 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
     rank: int,
 ) -> None:
     """Rule 19: 0.01 point below 85 / 70 / 50 % is the lower level (levels on exact %)."""
-    criterion, numerator, denominator = PROPORTIONAL
-    record = unit_record(block, unit)
-    target = Fraction(results[(block, unit)].score(criterion) - Decimal("0.01"))
-    share = target / Fraction(pack.block(block).criterion(criterion).max)
-    record["inputs"][numerator] = share.numerator
-    record["inputs"][denominator] = share.denominator
+    record = a_cent_lower(unit_record(block, unit), pack.block(block), *PROPORTIONAL)
     lowered = ce.evaluate(pack, record, aggregates[block])
     assert lowered.total == Decimal(total) - Decimal("0.01")
     assert lowered.level == LOWER[level]

@@ -14,18 +14,13 @@ import copy
 import datetime as dt
 import functools
 import json
-import os
-import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import attrs
 import pytest
 import yaml
 from hypothesis import example, given, settings
@@ -33,28 +28,44 @@ from hypothesis import strategies as st
 
 import criteria_engine as ce
 from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.evaluation import aggregates_of, evaluate_submission
 from criteria_engine.loading import load_pack_dir
-from criteria_engine.model import Block, Input, Pack
+from criteria_engine.model import Pack
 from criteria_engine.problems import PackError
 from criteria_engine.ranking import rank_lookup
 from criteria_engine.registry import PackNotFound, find
 from criteria_engine.results import RANKED, Standing, UnitResult
 from criteria_engine.submissions import (
-    Record,
-    Submission,
     SubmissionError,
-    check_record,
-    read_records,
 )
+from criteria_engine.testing.packtools import (
+    Key,
+    PackCopy,
+    a_cent_lower,
+    block_aggregates,
+    competition_rank,
+    criterion_with_formula,
+    evaluate_batch,
+    example_records,
+    level_of_share,
+    lowered_by_a_better_input,
+    run_cli_all,
+)
+
+# pytest fixtures over ``batch``: imported for pytest to find them, hence ``x as x``
+from criteria_engine.testing.packtools import outcome as outcome
+from criteria_engine.testing.packtools import results as results
+from criteria_engine.testing.packtools import standings as standings
 from criteria_engine.yamlread import read_yaml_file
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 ROOT = PACK_DIR.parents[1]
 EXAMPLES = PACK_DIR / "examples" / "2019"
 INVALID = PACK_DIR / "examples" / "invalid"
+# what a copy of the pack altered by a test leaves out: it keeps the rules alone
+RULES_ONLY = ("examples", "cases", "tests", "__pycache__", "*.md")
 CASES = PACK_DIR / "cases" / "levels-and-2019.yaml"
 LEVELS = ("Tốt", "Khá", "Trung bình", "Yếu")
+DEPARTMENTS_MAX = Decimal(500)  # the departments' maximum total, for levels on a share
 DEPARTMENT_GROUPS = (
     "Hạ tầng kỹ thuật công nghệ thông tin",
     "Ứng dụng công nghệ thông tin trong hoạt động của cơ quan",
@@ -65,8 +76,7 @@ DEPARTMENT_GROUPS = (
 # the criterion lowered by exactly 0.01 point to build a unit just below a threshold: its
 # two inputs feed no other criterion, so nothing else moves
 ON_TIME = "max_points * ratio(records_on_time, records_resolved)"
-
-Key = tuple[str, str]  # (block, unit id)
+ON_TIME_INPUTS = ("records_on_time", "records_resolved")
 
 
 class Expected(NamedTuple):
@@ -156,21 +166,11 @@ def _files() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
 
 
-@functools.cache
-def _records_text() -> str:
-    """The example files, read and parsed once per session: many tests change one record."""
-    out = []
-    for record in read_records(_files()):
-        assert isinstance(record, Record), record
-        out.append(record.data)
-    return json.dumps(out, default=str, ensure_ascii=False)
-
-
 def _records() -> dict[Key, dict[str, Any]]:
     """The example records as plain dicts (numbers as exact decimal strings), keyed by block
     and id; a fresh copy on each call, so a test may change a record without touching
     another test's."""
-    return {(r["block"], r["id"]): r for r in json.loads(_records_text())}
+    return example_records(_files())
 
 
 def _exact(value: Any) -> Any:
@@ -205,40 +205,18 @@ def _case(name_start: str) -> dict[str, Any]:
     return next(c for c in _cases() if c["name"].startswith(name_start))
 
 
-def _copy_pack(tmp_path: Path) -> Path:
-    """The pack's rules alone (no examples, cases or tests), to be altered by a test."""
-    target = tmp_path / "hungyen"
-    shutil.copytree(
-        PACK_DIR,
-        target,
-        ignore=shutil.ignore_patterns("examples", "cases", "tests", "__pycache__", "*.md"),
-    )
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    """Replace the one occurrence of ``old``: a rule that moved must break the test loudly."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def _altered(tmp_path: Path, file: str, old: str, new: str) -> Pack:
-    """The pack loaded with one rule changed: the test then shows the behaviour moves."""
-    folder = _copy_pack(tmp_path)
-    _edit(folder / file, old, new)
-    return load_pack_dir(folder)
+    """The pack's rules alone, loaded with one rule changed: the test then shows the behaviour
+    moves. The rule must be written once, so that a rule that moved breaks the test loudly."""
+    copy = PackCopy(PACK_DIR, tmp_path, ignore=RULES_ONLY)
+    copy.edit(file, old, new, unique=True)
+    return copy.load()
 
 
 def _batch(pack: Pack) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
     """The example batch ranked, with every unit's full result (the outcome keeps only
     standings)."""
-    results: dict[Key, UnitResult] = {}
-
-    def keep(result: UnitResult) -> None:
-        results[(result.block, result.unit_id)] = result
-
-    return run_batch(pack, _files(), on_result=keep), results
+    return evaluate_batch(pack, _files())
 
 
 def _level_for(share: Decimal) -> str:
@@ -250,86 +228,6 @@ def _level_for(share: Decimal) -> str:
     if share >= Decimal("0.50"):
         return "Trung bình"
     return "Yếu"
-
-
-def _competition_rank(value: Decimal, values: list[Decimal]) -> int:
-    """1, 2, 2, 4: one more than the number of strictly better values."""
-    return 1 + sum(1 for other in values if other > value)
-
-
-def _a_hundredth_lower(record: dict[str, Any], block: Block) -> dict[str, Any]:
-    """The record with its on-time share lowered so that the total falls by exactly 0.01.
-
-    The criterion scores ``max * on_time / resolved``; the new share is the old one minus
-    ``0.01 / max``, written as the smallest fraction, so no other input has to move.
-    """
-    crit = next(c for c in block.all_criteria() if c.formula and c.formula.text == ON_TIME)
-    where = "verified" if "records_resolved" in record.get("verified", {}) else "inputs"
-    values = {**record["inputs"], **record.get("verified", {})}
-    share = Fraction(int(values["records_on_time"]), int(values["records_resolved"]))
-    lower = share - Fraction(1, 100) / Fraction(crit.max)
-    assert 0 <= lower < 1, lower
-    bound = block.inputs["records_resolved"].max
-    assert bound is None or lower.denominator <= bound, lower
-    changed = json.loads(json.dumps(record, default=str))
-    changed.setdefault(where, {}).update(
-        records_on_time=lower.numerator, records_resolved=lower.denominator
-    )
-    return changed
-
-
-def _one_step_better(spec: Input, value: Any) -> Any:
-    """The value one step in the direction the input is marked ``better``, or None when
-    there is no such value (already at its bound, or a choice, which has no order)."""
-    up = spec.better == "higher"
-    if spec.type == "boolean":
-        return None if value == up else up
-    if not spec.is_numeric:
-        return None
-    stepped = value + (1 if up else -1)
-    bound = spec.max if up else spec.min
-    return None if bound is not None and (stepped > bound if up else stepped < bound) else stepped
-
-
-def _lowered_by_a_better_input(
-    pack: Pack, aggregates: Mapping[str, Mapping[str, Decimal]]
-) -> dict[tuple[str, str], str]:
-    """Every (block, input) marked ``better`` that lowers an example unit's total when moved
-    one step the better way, with the first unit it does so for."""
-    worse: dict[tuple[str, str], str] = {}
-    for unit in (check_record(pack, r) for r in read_records(_files())):
-        assert isinstance(unit, Submission), unit
-        block, seen = pack.block(unit.block), aggregates[unit.block]
-        total = evaluate_submission(pack, unit, seen, detail=False).total
-        values = unit.values
-        for name, spec in block.inputs.items():
-            better = _one_step_better(spec, values[name]) if spec.better else None
-            if better is None or (block.id, name) in worse:
-                continue
-            moved = attrs.evolve(
-                unit,
-                inputs={**unit.inputs, name: better},
-                verified={k: v for k, v in unit.verified.items() if k != name},
-            )
-            if evaluate_submission(pack, moved, seen, detail=False).total < total:
-                worse[(block.id, name)] = unit.id
-    return worse
-
-
-def _cli(*args: str) -> subprocess.Popen[str]:
-    """Start ``criteria-engine`` as a user runs it: a new process, its exit code and streams."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.Popen(
-        [sys.executable, "-m", "criteria_engine", *args],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=env,
-    )
 
 
 # --- fixtures ------------------------------------------------------------------------------
@@ -346,29 +244,10 @@ def batch(pack: Pack) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
 
 
 @pytest.fixture(scope="module")
-def outcome(batch) -> BatchOutcome:
-    return batch[0]
-
-
-@pytest.fixture(scope="module")
-def results(batch) -> dict[Key, UnitResult]:
-    return batch[1]
-
-
-@pytest.fixture(scope="module")
-def standings(outcome: BatchOutcome) -> dict[Key, Standing]:
-    return rank_lookup(outcome.tables)
-
-
-@pytest.fixture(scope="module")
 def aggregates(pack: Pack) -> dict[str, Mapping[str, Decimal]]:
     """Block-wide ``best`` of the 2019 batch, so a modified unit is scored among the others
     (alone, its own bandwidth would be the best and score full marks)."""
-    checked = [check_record(pack, r) for r in read_records(_files())]
-    return {
-        b.id: aggregates_of(b, [s for s in checked if getattr(s, "block", None) == b.id])
-        for b in pack.blocks
-    }
+    return block_aggregates(pack, _records().values())
 
 
 @pytest.fixture(scope="module")
@@ -381,12 +260,7 @@ def cli() -> dict[str, subprocess.CompletedProcess[str]]:
         "scores": ("report", "hungyen", "scores", examples, "--format", "json", "-q"),
         "check": ("check", str(PACK_DIR)),
     }
-    started = {name: (args, _cli(*args)) for name, args in commands.items()}
-    done = {}
-    for name, (args, proc) in started.items():
-        out, err = proc.communicate(timeout=120)
-        done[name] = subprocess.CompletedProcess(args, proc.returncode, out, err)
-    return done
+    return run_cli_all(commands, cwd=ROOT)
 
 
 # --- 1–3: the decision, its date, the yearly cycle -----------------------------------------
@@ -433,13 +307,7 @@ def test_level_thresholds(pack: Pack) -> None:
         ("0.4999", "Yếu"),
         ("0", "Yếu"),
     ]:
-        assert _pack_level(pack, Decimal(share)) == level, share
-
-
-def _pack_level(pack: Pack, share: Decimal, max_total: Decimal = Decimal(500)) -> str:
-    """The first of the pack's levels whose condition holds, as the engine takes it."""
-    values = {"percent": share, "total": share * max_total, "max_total": max_total}
-    return next(level.name for level in pack.levels if level.when(values))
+        assert level_of_share(pack, Decimal(share), DEPARTMENTS_MAX) == level, share
 
 
 @settings(deadline=None)
@@ -451,7 +319,7 @@ def _pack_level(pack: Pack, share: Decimal, max_total: Decimal = Decimal(500)) -
 @example(share=Decimal("0.50"))
 @example(share=Decimal("0.4999"))
 def test_level_of_any_share(pack: Pack, share: Decimal) -> None:
-    assert _pack_level(pack, share) == _level_for(share)
+    assert level_of_share(pack, share, DEPARTMENTS_MAX) == _level_for(share)
 
 
 @pytest.mark.parametrize(("block", "unit", "lower"), ON_A_THRESHOLD)
@@ -464,7 +332,8 @@ def test_a_hundredth_below_a_threshold_is_the_lower_level(
     lower: str,
 ) -> None:
     on = results[(block, unit)]
-    record = _a_hundredth_lower(_records()[(block, unit)], pack.block(block))
+    on_time = criterion_with_formula(pack.block(block), ON_TIME).id
+    record = a_cent_lower(_records()[(block, unit)], pack.block(block), on_time, *ON_TIME_INPUTS)
     below = ce.evaluate(pack, record, aggregates[block])
     assert below.total == on.total - Decimal("0.01")
     assert below.published_total == on.published_total - Decimal("0.01")
@@ -550,7 +419,7 @@ def test_blocks_ranked_separately(pack: Pack, outcome: BatchOutcome) -> None:
     for block, rows in outcome.tables.items():
         totals = [s.published_total for s in rows]
         assert rows[0].rank == 1, block
-        assert [s.rank for s in rows] == [_competition_rank(t, totals) for t in totals], block
+        assert [s.rank for s in rows] == [competition_rank(t, totals) for t in totals], block
         # ranked alone, a block gets the very same ranks: the others play no part
         alone = ce.rank(pack, rows, roster=False)[block]
         assert [(s.unit_id, s.rank) for s in alone] == [(s.unit_id, s.rank) for s in rows]
@@ -600,9 +469,9 @@ def test_shared_ranks_for_any_totals(pack: Pack, units: list[tuple[Decimal, str]
     totals = [s.published_total for s in rows]
     assert totals == sorted(totals, reverse=True)
     for s in rows:
-        assert s.rank == _competition_rank(s.published_total, totals)
+        assert s.rank == competition_rank(s.published_total, totals)
         mates = [o.published_total for o in rows if o.parent == s.parent]
-        assert s.rank_in_parent == _competition_rank(s.published_total, mates)
+        assert s.rank_in_parent == competition_rank(s.published_total, mates)
 
 
 # --- 9–12: self-assessment, districts rank communes, verification, the form ----------------
@@ -646,7 +515,7 @@ def test_districts_rank_their_communes(
     assert standings[("commune", "xa-hong-van")].parent == "huyen-an-thi"
     for s in communes:
         mates = [o.published_total for o in communes if o.parent == s.parent]
-        assert s.rank_in_parent == _competition_rank(s.published_total, mates)
+        assert s.rank_in_parent == competition_rank(s.published_total, mates)
     # every district's file holds its own communes, and each district has one first commune
     for path in EXAMPLES.glob("commune-*.json"):
         district = path.stem.removeprefix("commune-")
@@ -891,7 +760,7 @@ def test_an_input_marked_better_never_lowers_the_total(
 ) -> None:
     """``better:`` says which way an input helps a unit (forms and property tests read it):
     on every example unit, one step that way must never cost points."""
-    assert _lowered_by_a_better_input(pack, aggregates) == {}
+    assert lowered_by_a_better_input(pack, _files(), aggregates) == {}
 
 
 # --- the command line ----------------------------------------------------------------------

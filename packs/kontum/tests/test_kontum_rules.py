@@ -12,42 +12,54 @@ behaviour comes from the rule and not from a coincidence of the example figures.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import os
 import re
-import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
 from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.evaluation import aggregates_of, evaluate_submission, round_published
-from criteria_engine.loading import load_pack_dir
-from criteria_engine.model import Block, Input, Pack
+from criteria_engine.evaluation import round_published
+from criteria_engine.model import Pack
 from criteria_engine.problems import PackError
-from criteria_engine.ranking import rank_lookup
 from criteria_engine.registry import PackNotFound, find
 from criteria_engine.reports import ReportContext, Table
 from criteria_engine.reports.registry import available_reports, find_report
 from criteria_engine.results import LATE, MISSING, RANKED, Standing, UnitResult
-from criteria_engine.submissions import Record, Submission, check_record, read_records
+from criteria_engine.submissions import check_record
+from criteria_engine.testing.packtools import (
+    Key,
+    PackCopy,
+    a_cent_lower,
+    block_aggregates,
+    competition_rank,
+    criterion_with_formula,
+    evaluate_batch,
+    example_records,
+    level_of_share,
+    lowered_by_a_better_input,
+    run_cli_all,
+)
+
+# pytest fixtures over ``batch``: imported for pytest to find them, hence ``x as x``
+from criteria_engine.testing.packtools import outcome as outcome
+from criteria_engine.testing.packtools import results as results
+from criteria_engine.testing.packtools import standings as standings
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 ROOT = PACK_DIR.parents[1]
 EXAMPLES = PACK_DIR / "examples" / "2021"
 INVALID = PACK_DIR / "examples" / "invalid"
+# what a copy of the pack altered by a test leaves out: it keeps the rules alone
+RULES_ONLY = ("examples", "tests", "__pycache__", "*.md")
 DEADLINE = dt.date(2021, 11, 20)
 LATE_UNITS = {
     ("district", "huyen-ia-h-drai"): dt.date(2021, 11, 22),
@@ -58,10 +70,9 @@ MISSING_UNITS = {"xa-dak-nhoong", "xa-mo-rai"}
 # a criterion lowered by exactly 0.01 point to build a unit just below a threshold: its two
 # inputs feed no other criterion, so nothing else moves
 ON_TIME = "max_points * ratio(records_on_time, records_resolved)"
+ON_TIME_INPUTS = ("records_on_time", "records_resolved")
 # what a criterion's provenance may name as its basis: 2392 or a national idiom
 NATIONAL_BASES = ("2392/QĐ-BTTTT", "idiom", "MIC Phụ lục 1B", "Deduction")
-
-Key = tuple[str, str]  # (block, unit id)
 
 
 class Expected(NamedTuple):
@@ -146,57 +157,25 @@ def _files() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
 
 
-@functools.cache
-def _records_text() -> str:
-    """The example files, read and parsed once per session: many tests change one record."""
-    out = []
-    for record in read_records(_files()):
-        assert isinstance(record, Record), record
-        out.append(record.data)
-    return json.dumps(out, default=str, ensure_ascii=False)
-
-
 def _records() -> dict[Key, dict[str, Any]]:
     """The example records as plain dicts (numbers as exact decimal strings), keyed by block
     and id; a fresh copy on each call, so a test may change a record without touching
     another test's."""
-    return {(r["block"], r["id"]): r for r in json.loads(_records_text())}
-
-
-def _copy_pack(tmp_path: Path) -> Path:
-    """The pack's rules alone (no examples or tests), to be altered by a test."""
-    target = tmp_path / "kontum"
-    shutil.copytree(
-        PACK_DIR,
-        target,
-        ignore=shutil.ignore_patterns("examples", "tests", "__pycache__", "*.md"),
-    )
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    """Replace the one occurrence of ``old``: a rule that moved must break the test loudly."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    return example_records(_files())
 
 
 def _altered(tmp_path: Path, file: str, old: str, new: str) -> Pack:
-    """The pack loaded with one rule changed: the test then shows the behaviour moves."""
-    folder = _copy_pack(tmp_path)
-    _edit(folder / file, old, new)
-    return load_pack_dir(folder)
+    """The pack's rules alone, loaded with one rule changed: the test then shows the behaviour
+    moves. The rule must be written once, so that a rule that moved breaks the test loudly."""
+    copy = PackCopy(PACK_DIR, tmp_path, ignore=RULES_ONLY)
+    copy.edit(file, old, new, unique=True)
+    return copy.load()
 
 
 def _batch(pack: Pack) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
     """The example batch ranked, with every unit's full result (the outcome keeps only
     standings)."""
-    results: dict[Key, UnitResult] = {}
-
-    def keep(result: UnitResult) -> None:
-        results[(result.block, result.unit_id)] = result
-
-    return run_batch(pack, _files(), on_result=keep), results
+    return evaluate_batch(pack, _files())
 
 
 def _level_for(share: Decimal) -> str:
@@ -210,32 +189,6 @@ def _level_for(share: Decimal) -> str:
     return "Yếu"
 
 
-def _competition_rank(value: Decimal, values: list[Decimal]) -> int:
-    """1, 2, 2, 4: one more than the number of strictly better values."""
-    return 1 + sum(1 for other in values if other > value)
-
-
-def _a_hundredth_lower(record: dict[str, Any], block: Block) -> dict[str, Any]:
-    """The record with its on-time share lowered so that the total falls by exactly 0.01.
-
-    The criterion scores ``max * on_time / resolved`` on the official (verified) figures;
-    the new share is the old one minus ``0.01 / max``, written as the smallest fraction.
-    """
-    crit = next(c for c in block.all_criteria() if c.formula and c.formula.text == ON_TIME)
-    where = "verified" if "records_resolved" in record.get("verified", {}) else "inputs"
-    values = {**record["inputs"], **record.get("verified", {})}
-    share = Fraction(int(values["records_on_time"]), int(values["records_resolved"]))
-    lower = share - Fraction(1, 100) / Fraction(crit.max)
-    assert 0 <= lower < 1, lower
-    bound = block.inputs["records_resolved"].max
-    assert bound is None or lower.denominator <= bound, lower
-    changed = json.loads(json.dumps(record, default=str))
-    changed.setdefault(where, {}).update(
-        records_on_time=lower.numerator, records_resolved=lower.denominator
-    )
-    return changed
-
-
 def _own_figures(
     pack: Pack, record: Mapping[str, Any], aggregates: Mapping[str, Decimal]
 ) -> UnitResult:
@@ -247,60 +200,6 @@ def _own_figures(
 def _rows(table: Table) -> list[dict[str, Any]]:
     assert table.keys is not None
     return [dict(zip(table.keys, row, strict=True)) for row in table.rows]
-
-
-def _one_step_better(spec: Input, value: Any) -> Any:
-    """The value one step in the direction the input is marked ``better``, or None when
-    there is no such value (already at its bound, or a choice, which has no order)."""
-    up = spec.better == "higher"
-    if spec.type == "boolean":
-        return None if value == up else up
-    if not spec.is_numeric:
-        return None
-    stepped = value + (1 if up else -1)
-    bound = spec.max if up else spec.min
-    return None if bound is not None and (stepped > bound if up else stepped < bound) else stepped
-
-
-def _lowered_by_a_better_input(
-    pack: Pack, aggregates: Mapping[str, Mapping[str, Decimal]]
-) -> dict[tuple[str, str], str]:
-    """Every (block, input) marked ``better`` that lowers an example unit's total when moved
-    one step the better way, with the first unit it does so for."""
-    worse: dict[tuple[str, str], str] = {}
-    for unit in (check_record(pack, r) for r in read_records(_files())):
-        assert isinstance(unit, Submission), unit
-        block, seen = pack.block(unit.block), aggregates[unit.block]
-        total = evaluate_submission(pack, unit, seen, detail=False).total
-        values = unit.values
-        for name, spec in block.inputs.items():
-            better = _one_step_better(spec, values[name]) if spec.better else None
-            if better is None or (block.id, name) in worse:
-                continue
-            moved = attrs.evolve(
-                unit,
-                inputs={**unit.inputs, name: better},
-                verified={k: v for k, v in unit.verified.items() if k != name},
-            )
-            if evaluate_submission(pack, moved, seen, detail=False).total < total:
-                worse[(block.id, name)] = unit.id
-    return worse
-
-
-def _cli(*args: str) -> subprocess.Popen[str]:
-    """Start ``criteria-engine`` as a user runs it: a new process, its exit code and streams."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.Popen(
-        [sys.executable, "-m", "criteria_engine", *args],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=env,
-    )
 
 
 # --- fixtures ------------------------------------------------------------------------------
@@ -318,21 +217,6 @@ def batch(pack: Pack) -> tuple[BatchOutcome, dict[Key, UnitResult]]:
 
 
 @pytest.fixture(scope="module")
-def outcome(batch) -> BatchOutcome:
-    return batch[0]
-
-
-@pytest.fixture(scope="module")
-def results(batch) -> dict[Key, UnitResult]:
-    return batch[1]
-
-
-@pytest.fixture(scope="module")
-def standings(outcome: BatchOutcome) -> dict[Key, Standing]:
-    return rank_lookup(outcome.tables)
-
-
-@pytest.fixture(scope="module")
 def records() -> dict[Key, dict[str, Any]]:
     """The example records, read once for the tests that only look at them."""
     return _records()
@@ -342,11 +226,7 @@ def records() -> dict[Key, dict[str, Any]]:
 def aggregates(pack: Pack) -> dict[str, Mapping[str, Decimal]]:
     """Block-wide ``best`` of the 2021 batch, so a modified unit is scored among the others
     (alone, its own bandwidth would be the best and score full marks)."""
-    checked = [check_record(pack, r) for r in read_records(_files())]
-    return {
-        b.id: aggregates_of(b, [s for s in checked if getattr(s, "block", None) == b.id])
-        for b in pack.blocks
-    }
+    return block_aggregates(pack, _records().values())
 
 
 @pytest.fixture(scope="module")
@@ -376,12 +256,7 @@ def cli() -> dict[str, subprocess.CompletedProcess[str]]:
     }
     for report in ("ranking", "scores", "home-affairs", "verification"):
         commands[report] = ("report", "kontum", report, examples, "--format", "json", "-q")
-    started = {name: (args, _cli(*args)) for name, args in commands.items()}
-    done = {}
-    for name, (args, proc) in started.items():
-        out, err = proc.communicate(timeout=120)
-        done[name] = subprocess.CompletedProcess(args, proc.returncode, out, err)
-    return done
+    return run_cli_all(commands, cwd=ROOT)
 
 
 # --- 1–5: the decision, its basis and date, two blocks and no departments ------------------
@@ -462,7 +337,7 @@ def test_ties_shared(pack: Pack, outcome: BatchOutcome, standings: dict[Key, Sta
         ranked = [s.published_total for s in rows if s.status == RANKED]
         assert rows[0].rank == 1
         assert [s.rank for s in rows if s.status == RANKED] == [
-            _competition_rank(t, ranked) for t in ranked
+            competition_rank(t, ranked) for t in ranked
         ]
         # README: no other equal published totals among on-time units
         assert sum(1 for n in Counter(ranked).values() if n > 1) == 1, block
@@ -501,7 +376,7 @@ def test_shared_ranks_and_late_units_for_any_totals(
     on_time = [s.published_total for s in rows if s.status == RANKED]
     assert on_time == sorted(on_time, reverse=True)
     for s in rows:
-        expected = _competition_rank(s.published_total, on_time) if s.status == RANKED else None
+        expected = competition_rank(s.published_total, on_time) if s.status == RANKED else None
         assert s.rank == expected
 
 
@@ -655,10 +530,10 @@ def test_data_window_2021(pack: Pack) -> None:
 
 def test_dates_outside_the_window_are_noticed(tmp_path: Path) -> None:
     """No Kon Tum input is a date, so the window shows only on one added for the test."""
-    folder = _copy_pack(tmp_path)
+    copy = PackCopy(PACK_DIR, tmp_path, ignore=RULES_ONLY)
     dated = "\ninputs:\n  data_date:\n    label: Ngày chốt số liệu\n    type: date\n"
-    _edit(folder / "criteria/commune.yaml", "\ninputs:\n", dated)
-    pack = load_pack_dir(folder)
+    copy.edit("criteria/commune.yaml", "\ninputs:\n", dated, unique=True)
+    pack = copy.load()
     record = _records()[("commune", "xa-dak-ui")]
 
     def outside(day: str) -> bool:
@@ -671,8 +546,8 @@ def test_dates_outside_the_window_are_noticed(tmp_path: Path) -> None:
         False,
         True,
     ]
-    _edit(folder / "pack.yaml", '  period: {start: "11-01", end: "11-01"}\n', "")
-    pack = load_pack_dir(folder)
+    copy.edit("pack.yaml", '  period: {start: "11-01", end: "11-01"}\n', "", unique=True)
+    pack = copy.load()
     assert not outside("2020-10-31")
 
 
@@ -752,12 +627,6 @@ def test_reconstructed_levels(pack: Pack, results: dict[Key, UnitResult]) -> Non
         assert (result.percent, result.level) == (Decimal(share), level)
 
 
-def _pack_level(pack: Pack, share: Decimal) -> str:
-    """The first of the pack's levels whose condition holds, as the engine takes it."""
-    values = {"percent": share, "total": share * 100, "max_total": Decimal(100)}
-    return next(level.name for level in pack.levels if level.when(values))
-
-
 @settings(deadline=None)
 @given(share=st.decimals(min_value=0, max_value=1, places=4))
 @example(share=Decimal("0.85"))
@@ -767,7 +636,7 @@ def _pack_level(pack: Pack, share: Decimal) -> str:
 @example(share=Decimal("0.50"))
 @example(share=Decimal("0.4999"))
 def test_levels_cover_every_share(pack: Pack, share: Decimal) -> None:
-    assert _pack_level(pack, share) == _level_for(share)
+    assert level_of_share(pack, share) == _level_for(share)
 
 
 @pytest.mark.parametrize(("block", "unit", "lower"), ON_A_THRESHOLD)
@@ -781,7 +650,8 @@ def test_a_hundredth_below_a_threshold_is_the_lower_level(
     lower: str,
 ) -> None:
     on = results[(block, unit)]
-    record = _a_hundredth_lower(records[(block, unit)], pack.block(block))
+    on_time = criterion_with_formula(pack.block(block), ON_TIME).id
+    record = a_cent_lower(records[(block, unit)], pack.block(block), on_time, *ON_TIME_INPUTS)
     below = ce.evaluate(pack, record, aggregates[block])
     assert below.total == on.total - Decimal("0.01")
     assert (on.level, below.level) == (_level_for(on.percent), lower)
@@ -912,7 +782,7 @@ def test_an_input_marked_better_never_lowers_the_total(
 ) -> None:
     """``better:`` says which way an input helps a unit (forms and property tests read it):
     on every example unit, one step that way must never cost points."""
-    assert _lowered_by_a_better_input(pack, aggregates) == {}
+    assert lowered_by_a_better_input(pack, _files(), aggregates) == {}
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -8,8 +8,11 @@ The pieces most authors need::
         assert_pack_invariants("gialai")       # every property, on every block
 
 Hypothesis strategies for one's own properties live in
-:mod:`criteria_engine.testing.strategies`. Modules load on first use, so importing this
-package costs nothing until a check runs.
+:mod:`criteria_engine.testing.strategies`; running the command line, altering a copy of a
+pack and evaluating its examples once, for a pack's own rule tests, in
+:mod:`criteria_engine.testing.packtools` (its functions are named here too; its pytest
+fixtures only there). Modules load on first use, so importing this package costs nothing
+until a check runs.
 """
 
 from __future__ import annotations
@@ -34,6 +37,22 @@ _LAZY = {
     "run_case": "cases",
     "run_pack_cases": "cases",
     "case_files": "cases",
+    "PackCopy": "packtools",
+    "a_cent_lower": "packtools",
+    "block_aggregates": "packtools",
+    "cli_environment": "packtools",
+    "competition_rank": "packtools",
+    "copy_pack": "packtools",
+    "criterion_with_formula": "packtools",
+    "edit_file": "packtools",
+    "evaluate_batch": "packtools",
+    "example_records": "packtools",
+    "level_of_share": "packtools",
+    "lowered_by_a_better_input": "packtools",
+    "one_step_better": "packtools",
+    "run_cli": "packtools",
+    "run_cli_all": "packtools",
+    "start_cli": "packtools",
 }
 
 __all__ = sorted(_LAZY)
