@@ -284,15 +284,8 @@ def evaluate_submission(
         if all(own.values()):
             max_total = block.max_total
         else:
-            static = block.static_maxima
-            max_total = sum(
-                (
-                    static[c.id] if c.id in static else _effective_max(c, own)
-                    for c in tops
-                    if c.counts_in_max
-                ),
-                _ZERO,
-            )
+            static, conditional = block.max_total_parts
+            max_total = static + sum((_effective_max(c, own) for c in conditional), _ZERO)
         percent = total / max_total if max_total else _ZERO
         published_total = round_published(pack, total)
         published_percent = round_published(pack, percent * _HUNDRED)

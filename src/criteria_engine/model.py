@@ -164,20 +164,19 @@ class Block:
         return BlockScorer(self)
 
     @functools.cached_property
-    def static_maxima(self) -> dict[str, Decimal]:
-        """Top-level criteria whose maximum can never shrink (no ``applies`` below them),
-        with that maximum: the evaluation skips recomputing them for every unit."""
-        return {
-            top.id: top.max
-            if top.formula is not None or not top.children
-            else (
-                min(top.max, sum((c.max for c in top.children if c.counts_in_max), Decimal(0)))
-                if top.cap
-                else sum((c.max for c in top.children if c.counts_in_max), Decimal(0))
-            )
-            for top in self.criteria
-            if top.counts_in_max and all(c.applies is None for c in top.walk())
-        }
+    def max_total_parts(self) -> tuple[Decimal, tuple[Criterion, ...]]:
+        """The part of the maximum total that can never shrink, and the top-level criteria
+        that can (an ``applies`` somewhere below them): evaluation recomputes only those."""
+        static = Decimal(0)
+        conditional = []
+        for top in self.criteria:
+            if not top.counts_in_max:
+                continue
+            if any(c.applies is not None for c in top.walk()):
+                conditional.append(top)
+            else:
+                static += top.max  # the loader checked that its parts add up to it
+        return static, tuple(conditional)
 
     @functools.cached_property
     def converters(self) -> dict[str, Any]:
