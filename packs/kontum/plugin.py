@@ -12,7 +12,7 @@ from __future__ import annotations
 from criteria_engine import hookimpl
 from criteria_engine.reports import Report, ReportContext, Table
 from criteria_engine.results import STATUS_LABELS
-from criteria_engine.rounding import round_published
+from criteria_engine.rounding import published
 
 
 def home_affairs_tables(ctx: ReportContext) -> list[Table]:
@@ -22,7 +22,7 @@ def home_affairs_tables(ctx: ReportContext) -> list[Table]:
         body = []
         for number, s in enumerate(rows, start=1):
             head = s.head or {}
-            total = None if s.total is None else round_published(ctx.pack, s.total)
+            total = published(ctx.pack, s.total)
             body.append(
                 (
                     number,

@@ -132,13 +132,7 @@ def _tree(
         _tree(ch, applies, scores, raws, own_applies, values, unit, declared)
         for ch in crit.children
     )
-    if not applies:
-        maximum = _ZERO
-    elif crit.formula is not None or not children:
-        maximum = crit.max
-    else:
-        parts = sum((c.max for c in children if c.counted and c.kind == "normal"), _ZERO)
-        maximum = min(crit.max, parts) if crit.cap else parts
+    maximum = _effective_max(crit, own_applies) if applies else _ZERO
     raw = raws[crit.id]
     score = scores[crit.id] if applies else None
     used = {}

@@ -23,6 +23,7 @@ import attrs
 
 from .reports.base import cell
 from .results import EXCLUDED, INTERIM, STATUS_LABELS
+from .rounding import published
 
 if TYPE_CHECKING:
     import jinja2
@@ -191,21 +192,15 @@ def _lines(pack: Pack, criteria: Iterable[CriterionResult], depth: int = 0) -> I
             depth=depth,
             id=c.id,
             title=c.title,
-            score=str(cell(_rounded(pack, c.score))) if c.applies else "—",
+            score=str(cell(published(pack, c.score))) if c.applies else "—",
             max=str(cell(c.max)),
             share=_share(c.score, c.max),
             applies=c.applies,
             group=bool(c.children),
-            self_score=str(cell(_rounded(pack, c.self_score))),
+            self_score=str(cell(published(pack, c.self_score))),
             reason=c.reason or "",
         )
         yield from _lines(pack, c.children, depth + 1)
-
-
-def _rounded(pack: Pack, value: Decimal | None) -> Decimal | None:
-    from .rounding import round_published
-
-    return None if value is None else round_published(pack, value)
 
 
 def _summary(s: Standing, result: UnitResult | None) -> str:

@@ -27,3 +27,9 @@ def round_published(pack: Pack, value: Decimal) -> Decimal:
     """A figure as the pack publishes it (e.g. 2 places, half up)."""
     quantum = Decimal(1).scaleb(-pack.rounding.places)
     return value.quantize(quantum, rounding=MODES[pack.rounding.mode], context=CONTEXT)
+
+
+def published(pack: Pack, value: Decimal | None) -> Decimal | None:
+    """:func:`round_published` for a figure that may be absent (a criterion that does not
+    apply, an excluded unit): reports show it as an empty cell."""
+    return None if value is None else round_published(pack, value)

@@ -5,17 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..results import STATUS_LABELS
-from ..rounding import round_published
+from ..rounding import published
 from .base import ReportContext, Table, cell
 
 
 def _block_title(ctx: ReportContext, block_id: str) -> str:
     block = ctx.pack.block(block_id)
     return f"{block.title} ({ctx.pack.decision.number})"
-
-
-def _published(ctx: ReportContext, value: Decimal | None) -> Decimal | None:
-    return None if value is None else round_published(ctx.pack, value)
 
 
 def ranking_tables(ctx: ReportContext) -> list[Table]:
@@ -56,7 +52,7 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
             line = [
                 i,
                 s.name,
-                *(_published(ctx, s.groups.get(g.id)) for g in groups),
+                *(published(ctx.pack, s.groups.get(g.id)) for g in groups),
                 s.published_total,
                 s.published_percent,
                 s.level,
@@ -88,9 +84,9 @@ def score_tables(ctx: ReportContext) -> list[Table]:
             if not c.applies:
                 notes.append("không áp dụng")
             if c.capped:
-                notes.append(f"giới hạn từ {_published(ctx, c.raw)}")
+                notes.append(f"giới hạn từ {published(ctx.pack, c.raw)}")
             if c.floored:
-                notes.append(f"sàn từ {_published(ctx, c.raw)}")
+                notes.append(f"sàn từ {published(ctx.pack, c.raw)}")
             if not c.counted:
                 notes.append("không tính điểm")
             by_block.setdefault(result.block, []).append(
@@ -99,7 +95,7 @@ def score_tables(ctx: ReportContext) -> list[Table]:
                     result.name,
                     c.id,
                     c.title,
-                    _published(ctx, c.score),
+                    published(ctx.pack, c.score),
                     c.max,
                     "; ".join(notes),
                 )

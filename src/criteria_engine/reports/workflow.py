@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..collation import sort_key
 from ..results import RANKED, STATUS_LABELS
-from ..rounding import round_published
+from ..rounding import published, round_published
 from .base import ReportContext, Table
 from .standard import findings_tables, level_counts, mean
 
@@ -98,7 +98,7 @@ def district_tables(ctx: ReportContext) -> list[Table]:
                 names.get(parent, parent),
                 len(members),
                 len(ranked),
-                round_published(ctx.pack, avg) if avg is not None else None,
+                published(ctx.pack, avg),
                 best.name if best else "",
                 worst.name if worst else "",
                 *(counts.get(n, 0) for n in level_names),
