@@ -31,8 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import criteria_engine as ce
-from criteria_engine.batch import run_batch
-from criteria_engine.registry import _load, installed
+from criteria_engine.evaluation.batch import run_batch
+from criteria_engine.loading.finder import _load, installed
 
 D = Decimal
 ZERO, ONE, HUNDRED = D(0), D(1), D(100)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from criteria_engine.collation import icu_sort_key, sort_key, sorted_vietnamese
+from criteria_engine.ranking.collation import icu_sort_key, sort_key, sorted_vietnamese
 
 # District-level units of the provinces in the packs, in Vietnamese order.
 KON_TUM = [

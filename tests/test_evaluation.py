@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.batch import run_batch
-from criteria_engine.loading import load_pack_dir
-from criteria_engine.submissions import read_records
+from criteria_engine.evaluation.batch import run_batch
+from criteria_engine.inputs.records import read_records
+from criteria_engine.loading.pack_dir import load_pack_dir
 
 from .helpers import MINIPACK
 

@@ -13,13 +13,13 @@ import pytest
 
 pytest.importorskip("jinja2")
 
-from criteria_engine.batch import run_batch
-from criteria_engine.html import full_report, tables_html
-from criteria_engine.persist import load_previous, outcome_json
-from criteria_engine.registry import load_pack
+from criteria_engine.evaluation.batch import run_batch
+from criteria_engine.inputs.records import Record, read_records
+from criteria_engine.loading.finder import load_pack
 from criteria_engine.reports.base import ReportContext
+from criteria_engine.reports.formats.html import full_report, tables_html
+from criteria_engine.reports.history import load_previous, outcome_json
 from criteria_engine.reports.standard import ranking_tables
-from criteria_engine.submissions import Record, read_records
 
 from .helpers import MINIPACK, ROOT, run_cli
 

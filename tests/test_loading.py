@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from criteria_engine.loading import load_pack_dir
-from criteria_engine.problems import PackError
+from criteria_engine.loading.pack_dir import load_pack_dir
+from criteria_engine.model.problems import PackError
 
 from .helpers import MINIPACK, copy_pack, edit, line_of
 

@@ -11,8 +11,8 @@ import textwrap
 
 import pytest
 
+from criteria_engine.loading.finder import installed, load_pack
 from criteria_engine.plugins import get_plugin_manager
-from criteria_engine.registry import installed, load_pack
 
 from .helpers import MINIPACK, ROOT, edit
 

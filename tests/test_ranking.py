@@ -10,9 +10,17 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from criteria_engine.model import Block, Decision, ExcludedUnit, Pack, Ranking, RosterUnit, Rounding
-from criteria_engine.ranking import rank
-from criteria_engine.results import EXCLUDED, LATE, MISSING, RANKED, Standing
+from criteria_engine.model.pack import (
+    Block,
+    Decision,
+    ExcludedUnit,
+    Pack,
+    Ranking,
+    RosterUnit,
+    Rounding,
+)
+from criteria_engine.model.results import EXCLUDED, LATE, MISSING, RANKED, Standing
+from criteria_engine.ranking.order import rank
 
 
 def _pack(**kw) -> Pack:

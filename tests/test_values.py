@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from criteria_engine.model import Input
-from criteria_engine.values import ValueProblem, convert, to_percent
+from criteria_engine.inputs.values import ValueProblem, convert, to_percent
+from criteria_engine.model.pack import Input
 
 
 def spec(kind: str, **kw) -> Input:

@@ -19,24 +19,21 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from criteria_engine.batch import run_batch  # noqa: E402
-from criteria_engine.model import Input  # noqa: E402
-from criteria_engine.registry import load_pack  # noqa: E402
-from criteria_engine.reports.base import ReportContext  # noqa: E402
-from criteria_engine.reports.standard import ranking_tables  # noqa: E402
-from criteria_engine.submissions import Record, SubmissionError  # noqa: E402
-from criteria_engine.xlsx import (  # noqa: E402
-    read_workbook,
-    results_workbook,
-    survey_form,
-    tables_workbook,
-)
-from criteria_engine.xlsx._common import (  # noqa: E402
+from criteria_engine.evaluation.batch import run_batch  # noqa: E402
+from criteria_engine.inputs.excel import (  # noqa: E402
     FORM_SHEET,
     SELF_SHEET,
     UNITS_HEADER_ROW,
     UNITS_SHEET,
 )
+from criteria_engine.inputs.forms import survey_form  # noqa: E402
+from criteria_engine.inputs.records import Record, SubmissionError  # noqa: E402
+from criteria_engine.inputs.workbook import read_workbook  # noqa: E402
+from criteria_engine.loading.finder import load_pack  # noqa: E402
+from criteria_engine.model.pack import Input  # noqa: E402
+from criteria_engine.reports.base import ReportContext  # noqa: E402
+from criteria_engine.reports.formats.xlsx import results_workbook, tables_workbook  # noqa: E402
+from criteria_engine.reports.standard import ranking_tables  # noqa: E402
 
 from .helpers import MINIPACK, ROOT, run_cli  # noqa: E402
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from criteria_engine.problems import PackError
-from criteria_engine.yamlread import MAX_FILE_BYTES, parse_yaml, read_yaml_file
+from criteria_engine.loading.yaml_reader import MAX_FILE_BYTES, parse_yaml, read_yaml_file
+from criteria_engine.model.problems import PackError
 
 
 def _error(text: str) -> PackError:

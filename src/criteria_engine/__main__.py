@@ -1,5 +1,5 @@
 """``python -m criteria_engine`` runs the CLI."""
 
-from .cli import main
+from .cli.main import main
 
 main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from criteria_engine.registry import load_pack
+from criteria_engine.loading.finder import load_pack
 from criteria_engine.testing.analysis import Cut, RatioCut, Share, analyse, level_cuts
 
 from ..helpers import MINIPACK

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from criteria_engine.yamlread import parse_yaml
+from criteria_engine.loading.yaml_reader import parse_yaml
 
 from ..helpers import ROOT
 from .support import environment, plugin_args

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
-from criteria_engine.registry import installed
+from criteria_engine.loading.finder import installed
 from criteria_engine.testing import assert_pack_invariants
 
 #: Examples per invariant and block: the loaded profile's, at most 25 so that the suite

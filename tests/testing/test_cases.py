@@ -6,16 +6,14 @@ import textwrap
 
 import pytest
 
-from criteria_engine.registry import PackNotFound, installed
-from criteria_engine.testing._case_run import pack_for
+from criteria_engine.loading.finder import PackNotFound, installed
 from criteria_engine.testing.cases import (
     CaseFileError,
     case_files,
     is_case_file,
     load_cases,
-    run_case,
-    run_pack_cases,
 )
+from criteria_engine.testing.runner import pack_for, run_case, run_pack_cases
 
 from ..helpers import ROOT
 

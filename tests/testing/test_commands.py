@@ -7,7 +7,7 @@ import sys
 
 from click.testing import CliRunner
 
-from criteria_engine.cli import main
+from criteria_engine.cli.main import main
 
 from ..helpers import MINIPACK, edit, run_cli
 
@@ -90,7 +90,7 @@ def test_check_deep_passes_on_a_new_pack(shared_pack):
 
 def test_the_commands_load_nothing_heavy_until_they_run():
     code = (
-        "import sys, criteria_engine.cli\n"
+        "import sys, criteria_engine.cli.main\n"
         "heavy = [m for m in ('hypothesis', 'yaml', 'jsonschema', 'lark',"
         " 'criteria_engine.testing.invariants', 'criteria_engine.scaffold') if m in sys.modules]\n"
         "print(heavy)\n"

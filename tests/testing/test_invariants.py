@@ -10,8 +10,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from criteria_engine import ranking
-from criteria_engine.registry import load_pack
+from criteria_engine.loading.finder import load_pack
+from criteria_engine.ranking import order as ranking
 from criteria_engine.testing import _base
 from criteria_engine.testing.invariants import (
     INVARIANTS,

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from criteria_engine.registry import load_pack
+from criteria_engine.loading.finder import load_pack
 from criteria_engine.scaffold import ScaffoldError, create_pack, template_files
 from criteria_engine.testing import check_pack_deep, run_pack_cases
 from criteria_engine.testing.invariants import assert_levels_cover, assert_monotone

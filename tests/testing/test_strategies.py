@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 
-from criteria_engine.registry import load_pack
-from criteria_engine.submission_schema import submission_schema
-from criteria_engine.submissions import check_record
+from criteria_engine.inputs.records import check_record
+from criteria_engine.inputs.schema import submission_schema
+from criteria_engine.inputs.values import to_decimal
+from criteria_engine.loading.finder import load_pack
 from criteria_engine.testing.strategies import unit_batches, unit_inputs, unit_records
-from criteria_engine.values import to_decimal
 
 from ..helpers import MINIPACK
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.model import Pack
-from criteria_engine.persist import load_previous
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import MISSING
 from criteria_engine.reports.base import ReportContext, Table
+from criteria_engine.reports.history import load_previous
 from criteria_engine.reports.workflow import rank_change_tables
-from criteria_engine.results import MISSING
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RENAMED_FROM, RENAMED_TO = "van-phong-ubnd-tinh", "van-phong-doan-dbqh-hdnd-va-ubnd-tinh"

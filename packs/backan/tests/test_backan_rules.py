@@ -20,10 +20,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.batch import run_batch
-from criteria_engine.model import Pack
-from criteria_engine.ranking import rank_lookup
-from criteria_engine.results import MISSING, RANKED, Standing, UnitResult
+from criteria_engine.evaluation.batch import run_batch
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import MISSING, RANKED, Standing, UnitResult
+from criteria_engine.ranking.order import rank_lookup
 from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]

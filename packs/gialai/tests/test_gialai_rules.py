@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.model import Pack
-from criteria_engine.results import UnitResult
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import UnitResult
 from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]

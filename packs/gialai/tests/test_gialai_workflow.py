@@ -23,10 +23,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.model import Pack
-from criteria_engine.ranking import rank_lookup
-from criteria_engine.results import LATE, MISSING, RANKED, STATUS_LABELS, Standing, UnitResult
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import LATE, MISSING, RANKED, STATUS_LABELS, Standing, UnitResult
+from criteria_engine.ranking.order import rank_lookup
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 BATCH = PACK_DIR / "examples" / "2019"

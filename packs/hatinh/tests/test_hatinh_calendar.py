@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.model import Pack
-from criteria_engine.results import INTERIM, LATE, RANKED, UnitResult
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import INTERIM, LATE, RANKED, UnitResult
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BATCH = EXAMPLES / "2022"

@@ -21,12 +21,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.model import Pack
-from criteria_engine.ranking import rank_lookup
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import MISSING, RANKED, UnitResult
+from criteria_engine.ranking.order import rank_lookup
 from criteria_engine.reports import ReportContext, render_tables
 from criteria_engine.reports.registry import find_report
-from criteria_engine.results import MISSING, RANKED, UnitResult
 from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.batch import run_batch
-from criteria_engine.model import Pack
-from criteria_engine.registry import PackNotFound
-from criteria_engine.results import EXCLUDED, MISSING, STATUS_LABELS
+from criteria_engine.evaluation.batch import run_batch
+from criteria_engine.loading.finder import PackNotFound
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.results import EXCLUDED, MISSING, STATUS_LABELS
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 BATCH = PACK_DIR / "examples" / "2022"

@@ -27,16 +27,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.loading import load_pack_dir
-from criteria_engine.model import Pack
-from criteria_engine.problems import PackError
-from criteria_engine.ranking import rank_lookup
-from criteria_engine.registry import PackNotFound, find
-from criteria_engine.results import RANKED, Standing, UnitResult
-from criteria_engine.submissions import (
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.inputs.records import (
     SubmissionError,
 )
+from criteria_engine.loading.finder import PackNotFound, find
+from criteria_engine.loading.pack_dir import load_pack_dir
+from criteria_engine.loading.yaml_reader import read_yaml_file
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.problems import PackError
+from criteria_engine.model.results import RANKED, Standing, UnitResult
+from criteria_engine.ranking.order import rank_lookup
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,
@@ -55,7 +56,6 @@ from criteria_engine.testing.packtools import (
 from criteria_engine.testing.packtools import outcome as outcome
 from criteria_engine.testing.packtools import results as results
 from criteria_engine.testing.packtools import standings as standings
-from criteria_engine.yamlread import read_yaml_file
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 ROOT = PACK_DIR.parents[1]

@@ -26,15 +26,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.batch import BatchOutcome, run_batch
-from criteria_engine.evaluation import round_published
-from criteria_engine.model import Pack
-from criteria_engine.problems import PackError
-from criteria_engine.registry import PackNotFound, find
+from criteria_engine.evaluation.batch import BatchOutcome, run_batch
+from criteria_engine.evaluation.unit import round_published
+from criteria_engine.inputs.records import check_record
+from criteria_engine.loading.finder import PackNotFound, find
+from criteria_engine.model.pack import Pack
+from criteria_engine.model.problems import PackError
+from criteria_engine.model.results import LATE, MISSING, RANKED, Standing, UnitResult
 from criteria_engine.reports import ReportContext, Table
 from criteria_engine.reports.registry import available_reports, find_report
-from criteria_engine.results import LATE, MISSING, RANKED, Standing, UnitResult
-from criteria_engine.submissions import check_record
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,

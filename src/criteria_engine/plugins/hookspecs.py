@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from ..model import Pack
+    from ..inputs.records import Submission
+    from ..model.pack import Pack
+    from ..model.results import Finding, UnitResult
     from ..reports.base import Report
-    from ..results import Finding, UnitResult
-    from ..submissions import Submission
 
 hookspec = pluggy.HookspecMarker("criteria_engine")
 hookimpl = pluggy.HookimplMarker("criteria_engine")

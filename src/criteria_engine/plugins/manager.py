@@ -13,7 +13,7 @@ import pluggy
 from . import hookspecs
 
 if TYPE_CHECKING:
-    from ..model import Pack
+    from ..model.pack import Pack
 
 BUILTIN_PLUGINS = ("criteria_engine.reports.builtin",)
 ENTRY_POINT_GROUP = "criteria_engine"

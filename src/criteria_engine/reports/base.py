@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..evaluation.rounding import cell
+
 if TYPE_CHECKING:
-    from ..batch import BatchOutcome
-    from ..model import Pack
-    from ..results import UnitResult
+    from ..evaluation.batch import BatchOutcome
+    from ..model.pack import Pack
+    from ..model.results import UnitResult
 
 TEXT_FORMATS = ("table", "markdown", "csv", "json")
 
@@ -57,17 +59,6 @@ class Report:
     description: str = ""
     needs_results: bool = False  # whether it reads full result trees, not just standings
     needs_previous: bool = False
-
-
-def cell(value: Any) -> Any:
-    """A value as shown in a table: decimals as plain text, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
 
 
 def _json_value(value: Any) -> Any:

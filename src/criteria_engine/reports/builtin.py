@@ -9,7 +9,7 @@ from . import standard, workflow
 from .base import Report
 
 if TYPE_CHECKING:
-    from ..model import Pack
+    from ..model.pack import Pack
 
 BUILTIN_REPORTS = (
     Report(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..plugins.manager import get_plugin_manager
 
 if TYPE_CHECKING:
-    from ..model import Pack
+    from ..model.pack import Pack
     from .base import Report
 
 

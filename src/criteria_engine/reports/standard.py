@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..results import STATUS_LABELS
-from ..rounding import published
-from .base import ReportContext, Table, cell
+from ..evaluation.rounding import cell, published
+from ..model.results import STATUS_LABELS
+from .base import ReportContext, Table
 
 
 def _block_title(ctx: ReportContext, block_id: str) -> str:

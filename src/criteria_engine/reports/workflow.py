@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..collation import sort_key
-from ..results import RANKED, STATUS_LABELS
-from ..rounding import published, round_published
+from ..evaluation.rounding import published, round_published
+from ..model.results import RANKED, STATUS_LABELS
+from ..ranking.collation import sort_key
 from .base import ReportContext, Table
 from .standard import findings_tables, level_counts, mean
 

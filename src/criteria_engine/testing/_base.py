@@ -21,14 +21,14 @@ except ModuleNotFoundError as exc:  # the property tests are an extra, not a req
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
-from ..evaluation import EvaluationError, evaluate
-from ..submissions import check_record
+from ..evaluation.unit import EvaluationError, evaluate
+from ..inputs.records import check_record
 from ._describe import inputs_block
 from .analysis import BlockFacts, analyse
 
 if TYPE_CHECKING:
-    from ..model import Pack
-    from ..results import UnitResult
+    from ..model.pack import Pack
+    from ..model.results import UnitResult
     from .strategies import Draft
 
 #: Examples per invariant and block when the caller does not say.
@@ -53,7 +53,7 @@ def budget(max_examples: int | None = None) -> settings:
 def load(pack: Pack | str) -> Pack:
     """A loaded pack, or the pack named (name, ``name@version`` or folder)."""
     if isinstance(pack, str):
-        from ..registry import load_pack
+        from ..loading.finder import load_pack
 
         return load_pack(pack)
     return pack

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..model import Block, Criterion
-    from ..results import CriterionResult, UnitResult
+    from ..model.pack import Block, Criterion
+    from ..model.results import CriterionResult, UnitResult
     from .analysis import BlockFacts
 
 _PLACES = 4

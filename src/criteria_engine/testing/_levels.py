@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ._describe import number
 
 if TYPE_CHECKING:
-    from ..model import Block, Pack
+    from ..model.pack import Block, Pack
 
 #: A hair above a threshold: far below any percentage a total can produce.
 EPSILON = Decimal("1e-9")

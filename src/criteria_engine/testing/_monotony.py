@@ -20,7 +20,7 @@ from ._describe import changed_scores, inputs_block, inputs_of, number
 from .strategies import SCALE, Draft, Position, between, drafts, room_for
 
 if TYPE_CHECKING:
-    from ..results import UnitResult
+    from ..model.results import UnitResult
     from .analysis import BlockFacts
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from .analysis import HUNDREDTH, BlockFacts, Cut, RatioCut
 
 if TYPE_CHECKING:
-    from ..model import Input
+    from ..model.pack import Input
 
 #: Where a threshold value lands: exactly on it, one step below, one step above.
 SIDES = ("on", "below", "above")

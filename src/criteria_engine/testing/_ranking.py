@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..results import EXCLUDED, LATE, RANKED
+from ..model.results import EXCLUDED, LATE, RANKED
 from ._describe import unit_line
 
 if TYPE_CHECKING:
-    from ..model import Pack
-    from ..results import Standing
+    from ..model.pack import Pack
+    from ..model.results import Standing
 
 
 def compared(pack: Pack, standing: Standing) -> tuple[Decimal, ...]:

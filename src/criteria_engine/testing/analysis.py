@@ -31,7 +31,7 @@ from ..dsl.nodes import Arith, Call, Compare, Name, Node, Steps, constant_value,
 
 if TYPE_CHECKING:
     from ..dsl import Formula
-    from ..model import Block, Input, Pack
+    from ..model.pack import Block, Input, Pack
 
 #: Upper bound for a number or integer input that declares no ``max`` (nor ``min``: the
 #: lower bound is then ``-DEFAULT_CAP``). Large enough for any count a unit reports.

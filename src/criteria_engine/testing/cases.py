@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..problems import PackError
-from ..yamlread import YamlDocument, read_yaml_file
+from ..loading.yaml_reader import YamlDocument, read_yaml_file
+from ..model.problems import PackError
 
 if TYPE_CHECKING:
-    from ..model import Pack
+    pass
 
 CASE_KEYS = ("name", "description", "input", "files", "output", "error")
 OUTPUT_KEYS = (
@@ -207,7 +207,7 @@ def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
 
 def case_records(case: Case) -> Iterator[Any]:
     """The case's unit records (``Record`` or ``SubmissionError``), input first, then files."""
-    from ..submissions import Record, read_records
+    from ..inputs.records import Record, read_records
 
     data, where = case.input, str(case.file)
     if isinstance(data, Mapping) and "units" in data:
@@ -223,30 +223,9 @@ def case_records(case: Case) -> Iterator[Any]:
     yield from read_records(expand_paths(case.files))
 
 
-def run_case(case: Case) -> CaseResult:
-    """Run one case and compare what came out with what it expects."""
-    from ._case_run import run
-
-    return run(case)
-
-
-def run_pack_cases(pack: Pack | str | Path) -> list[CaseResult]:
-    """Run every case of a pack (a loaded pack, a name or a folder), in file order."""
-    if isinstance(pack, str | Path) and not (Path(pack) / "pack.yaml").is_file():
-        from ..registry import find
-
-        folder = find(str(pack))
-    else:
-        folder = pack if isinstance(pack, Path | str) else pack.path
-    results = []
-    for path in case_files(folder):
-        results += [run_case(case) for case in load_cases(path)]
-    return results
-
-
 def figure(value: Any) -> Decimal | None:
     """An expected figure as written (``425``, ``"85%"`` → 85); None if not a number."""
-    from ..values import ValueProblem, to_decimal
+    from ..inputs.values import ValueProblem, to_decimal
 
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1]

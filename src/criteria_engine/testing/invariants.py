@@ -27,7 +27,7 @@ from .analysis import BlockFacts, level_cuts
 from .strategies import Draft, drafts, unit_batches
 
 if TYPE_CHECKING:
-    from ..model import Pack
+    from ..model.pack import Pack
 
 __all__ = [
     "DEFAULT_EXAMPLES",
@@ -55,7 +55,7 @@ def assert_submissions_valid(facts: BlockFacts, max_examples: int | None) -> Non
     """
     from jsonschema import Draft202012Validator
 
-    from ..submission_schema import submission_schema
+    from ..inputs.schema import submission_schema
 
     validator = Draft202012Validator(submission_schema(facts.pack, facts.block))
 
@@ -185,7 +185,7 @@ def assert_levels_cover(facts: BlockFacts, max_examples: int | None) -> None:
 
 
 def _table(facts: BlockFacts, records: list[dict[str, Any]]):
-    from ..batch import run_batch
+    from ..evaluation.batch import run_batch
 
     outcome = run_batch(facts.pack, units=records)
     if outcome.errors:

@@ -37,13 +37,13 @@ import pytest
 
 import criteria_engine
 
-from ..batch import BatchOutcome, run_batch
-from ..evaluation import aggregates_of, evaluate_submission
-from ..loading import load_pack_dir
-from ..model import Block, Criterion, Input, Pack
-from ..ranking import rank_lookup
-from ..results import Standing, UnitResult
-from ..submissions import Record, Submission, check_record, read_records
+from ..evaluation.batch import BatchOutcome, run_batch
+from ..evaluation.unit import aggregates_of, evaluate_submission
+from ..inputs.records import Record, Submission, check_record, read_records
+from ..loading.pack_dir import load_pack_dir
+from ..model.pack import Block, Criterion, Input, Pack
+from ..model.results import Standing, UnitResult
+from ..ranking.order import rank_lookup
 from ._levels import level_at
 
 __all__ = [

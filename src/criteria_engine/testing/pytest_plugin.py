@@ -56,7 +56,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        from .cases import run_case
+        from .runner import run_case
 
         result = run_case(self.case)
         if not result.passed:
@@ -120,7 +120,7 @@ class InvariantItem(pytest.Item):
 
 
 def _invariant_items(session: pytest.Session, name: str, examples: int | None) -> list[Any]:
-    from ..registry import load_pack
+    from ..loading.finder import load_pack
     from .invariants import INVARIANTS
 
     pack = load_pack(name)

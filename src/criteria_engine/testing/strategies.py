@@ -24,12 +24,12 @@ import attrs
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ..values import convert
+from ..inputs.values import convert
 from ._placing import SCALE, SIDES, Position, between, land_cut, land_ratio, repair, room_for
 from .analysis import BlockFacts, Cut, RatioCut, analyse
 
 if TYPE_CHECKING:
-    from ..model import Block, Input, Pack
+    from ..model.pack import Block, Input, Pack
 
 __all__ = [
     "SCALE",

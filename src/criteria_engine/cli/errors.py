@@ -1,0 +1,17 @@
+"""The CLI's expected failures: each carries its exit code and is printed once as ``Error: …``."""
+
+from __future__ import annotations
+
+import click
+
+
+class PackProblem(click.ClickException):
+    """The pack cannot be found or loaded: exit 2 with every problem listed."""
+
+    exit_code = 2
+
+
+class InvalidUnits(click.ClickException):
+    """Some submissions were invalid; the rest were still evaluated: exit 1."""
+
+    exit_code = 1

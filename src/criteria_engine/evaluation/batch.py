@@ -1,0 +1,160 @@
+"""Evaluate a whole batch: many units, many files, one pack; nothing lost on the way.
+
+A batch counts every unit it is given: each one comes out either as a result or as an
+error naming the file, the unit and the field (units in = results + errors). Duplicate
+unit ids are errors. Block-wide aggregates (``best``/``mean``) need every unit of a block
+before any can be scored, so a pack that uses them is evaluated in two passes; others
+stream, one unit at a time, and memory stays flat however many units come in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..inputs.records import Record, Submission, SubmissionError, check_record, read_records
+from ..model.pack import Pack
+from ..model.results import EXCLUDED, INTERIM, Standing, UnitResult
+from ..plugins.manager import get_plugin_manager
+from ..ranking.order import rank
+from .unit import Aggregator, EvaluationError, evaluate_submission, needed_aggregates
+
+UnitLike = Submission | Record | Mapping[str, Any]
+
+
+def _checked(pack: Pack, units: Iterable[UnitLike]) -> Iterator[Submission | SubmissionError]:
+    seen: dict[tuple[str, str], str] = {}
+    for unit in units:
+        if isinstance(unit, SubmissionError):
+            yield unit
+            continue
+        checked = unit if isinstance(unit, Submission) else check_record(pack, unit)
+        if isinstance(checked, list):
+            yield from checked
+            continue
+        key = (checked.block, checked.id, checked.stage)
+        if key in seen:
+            yield SubmissionError(
+                checked.file, f"duplicate unit id (first seen in {seen[key]})", checked.id, "id"
+            )
+            continue
+        seen[key] = checked.file
+        yield checked
+
+
+def _counts_for_aggregates(pack: Pack, unit: Submission) -> bool:
+    return unit.stage == "year" and pack.excluded_unit(unit.id, unit.name) is None
+
+
+def evaluate_many(
+    pack: Pack,
+    units: Iterable[UnitLike] | Callable[[], Iterable[UnitLike]],
+    *,
+    detail: bool = True,
+) -> Iterator[UnitResult | SubmissionError]:
+    """Evaluate every unit; yield a result or an error for each, in input order.
+
+    ``units`` may be a callable returning a fresh iterable: then a pack with block-wide
+    aggregates reads it twice instead of holding every unit in memory. ``detail=False``
+    leaves out the criteria trees (see :func:`evaluate_submission`).
+    """
+    source = units if callable(units) else None
+    needs = any(needed_aggregates(b) for b in pack.blocks)
+    aggregates: dict[str, dict] = {}
+    if needs:
+        if source is None:
+            units = list(_checked(pack, units))  # held once: the aggregates need them all
+            first_pass: Iterable = units
+        else:
+            first_pass = _checked(pack, source())
+        aggregators = {b.id: Aggregator(b) for b in pack.blocks}
+        for unit in first_pass:
+            if isinstance(unit, Submission) and _counts_for_aggregates(pack, unit):
+                aggregators[unit.block].add(unit)
+        aggregates = {block_id: a.result() for block_id, a in aggregators.items()}
+    extra_findings = get_plugin_manager().hook.criteria_engine_unit_findings
+    stream = _checked(pack, source() if source is not None else units)
+    for unit in stream:
+        if isinstance(unit, SubmissionError):
+            yield unit
+            continue
+        try:
+            result = evaluate_submission(pack, unit, aggregates.get(unit.block), detail=detail)
+        except EvaluationError as exc:
+            yield from exc.errors
+            continue
+        if extra_findings.get_hookimpls():
+            found = [f for fs in extra_findings(pack=pack, unit=unit, result=result) for f in fs]
+            if found:
+                result = attrs.evolve(result, findings=(*result.findings, *found))
+        yield result
+
+
+@attrs.frozen
+class BatchOutcome:
+    """The result of a batch: ranked tables per block, interim updates, errors, counts."""
+
+    pack: Pack
+    tables: dict[str, list[Standing]]
+    errors: list[SubmissionError]
+    interim: list[Standing]
+    units_in: int
+    results: int
+
+    @property
+    def excluded(self) -> list[Standing]:
+        return [s for rows in self.tables.values() for s in rows if s.status == EXCLUDED]
+
+
+def run_batch(
+    pack: Pack,
+    files: Iterable[str | Path] = (),
+    *,
+    units: Iterable[UnitLike] | None = None,
+    on_result: Callable[[UnitResult], None] | None = None,
+    roster: bool = True,
+) -> BatchOutcome:
+    """Evaluate files (or records) and rank them; keep only standings, not result trees.
+
+    ``files`` is read once, or twice when the pack has block-wide aggregates.
+    ``on_result`` sees every full result as it is produced (a report can write it out at
+    once); the outcome itself holds one small :class:`Standing` per unit.
+    """
+    # files are read once per pass (twice with block-wide aggregates): re-iterable, not a
+    # generator; records given in memory are checked once and held
+    source: Any = (lambda: read_records(files)) if units is None else list(units)
+    standings: list[Standing] = []
+    interim: list[Standing] = []
+    errors: list[SubmissionError] = []
+    counted_units: set[tuple[str | None, str | None]] = set()
+    periods: Counter[str | None] = Counter()
+    units_in = results = 0
+    for item in evaluate_many(pack, source, detail=on_result is not None):
+        if isinstance(item, SubmissionError):
+            errors.append(item)
+            key = (item.file, item.unit or f"{item.where}")
+            if key not in counted_units:
+                counted_units.add(key)
+                units_in += 1
+            continue
+        units_in += 1
+        results += 1
+        if item.stage == "year":
+            periods[item.period] += 1
+        if on_result is not None:
+            on_result(item)
+        (interim if item.status == INTERIM else standings).append(Standing.of(item))
+    period = periods.most_common(1)[0][0] if periods else None
+    return BatchOutcome(
+        pack=pack,
+        # a batch of interim updates alone has no yearly round to compare the roster with
+        tables=rank(pack, standings, roster=roster and bool(periods), period=period),
+        errors=errors,
+        interim=interim,
+        units_in=units_in,
+        results=results,
+    )

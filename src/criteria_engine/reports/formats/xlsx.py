@@ -1,0 +1,145 @@
+"""Results workbooks: the published ranking tables and per-criterion scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ...inputs.excel import _HEADER_FILL, _LEVEL_FILLS, _TWO_PLACES, _sheet_name, _to_bytes
+
+if TYPE_CHECKING:
+    from ...model.pack import Pack
+    from ..base import ReportContext, Table
+
+
+def _write_table(
+    ws, table: Table, pack: Pack, titles: Sequence[str], freeze_columns: int = 0
+) -> None:
+    """One table on one sheet: title rows, a styled header, typed cells, filter, frozen top."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    width = max(len(table.headers), 1)
+    last = get_column_letter(width)
+    for text in titles:
+        ws.append([text])
+        row = ws.max_row
+        ws.cell(row=row, column=1).font = Font(bold=True, size=12 if row == 1 else 11)
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
+        if width > 1:
+            ws.merge_cells(f"A{row}:{last}{row}")
+    header = len(titles) + 2 if titles else 1  # a blank row between the titles and the table
+    for col, text in enumerate(table.headers, start=1):
+        ws.cell(row=header, column=col, value=text)
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in ws[header]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.border = border
+    keys = table.keys or tuple(table.headers)
+    levels = {
+        lv.name: PatternFill("solid", fgColor=_LEVEL_FILLS[min(i, len(_LEVEL_FILLS) - 1)])
+        for i, lv in enumerate(pack.levels)
+    }
+    widths = [min(max(len(str(h)) // 2 + 2, 8), 40) for h in table.headers]
+    for values in table.rows:
+        ws.append([("có" if v else "không") if isinstance(v, bool) else v for v in values])
+        for col, (key, cell) in enumerate(zip(keys, ws[ws.max_row], strict=False)):
+            cell.border = border
+            if isinstance(cell.value, Decimal | float):
+                cell.number_format = (
+                    "0.00" if key in _TWO_PLACES or key.startswith("group_") else "General"
+                )
+            elif isinstance(cell.value, str):
+                cell.alignment = Alignment(wrap_text=len(cell.value) > 40, vertical="top")
+            if key == "level" and cell.value in levels:
+                cell.fill = levels[cell.value]
+            widths[col] = max(widths[col], min(len(str(cell.value or "")) + 2, 50))
+    for col, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    ws.row_dimensions[header].height = 45
+    ws.freeze_panes = ws.cell(row=header + 1, column=freeze_columns + 1)
+    if table.rows:
+        ws.auto_filter.ref = f"A{header}:{last}{header + len(table.rows)}"
+    if table.note:
+        ws.cell(row=header + len(table.rows) + 2, column=1, value=table.note)
+
+
+def _titles(pack: Pack, table: Table, period: str | None) -> list[str]:
+    d = pack.decision
+    heading = "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG" + (f" NĂM {period}" if period else "")
+    return [
+        heading,
+        table.title,
+        f"{pack.title} (Quyết định số {d.number} ngày {d.signed:%d/%m/%Y})",
+    ]
+
+
+def _short(title: str, room: int = 31) -> str:
+    """What of a title fits in a sheet tab: ``Khối 01 — Sở, ban, ngành`` → ``Khối 01``.
+
+    The head of the title (before a dash, a bracket or a comma), cut at a word if need be;
+    the full title is on the sheet's first rows.
+    """
+    head = title.split(" — ")[0].split(" (")[0].split(",")[0].strip()
+    return head if len(head) <= room else head[:room].rsplit(" ", 1)[0]
+
+
+def _tab(prefix: str, title: str) -> str:
+    return f"{prefix} {_short(title, 30 - len(prefix))}"
+
+
+def results_workbook(ctx: ReportContext) -> bytes:
+    """The results as offices publish them: per block a ranking sheet and a scores sheet.
+
+    The content comes from the same report functions as the text tables, so the workbook
+    and ``evaluate --format table`` can never disagree.
+    """
+    from openpyxl import Workbook
+
+    from ..standard import errors_table, ranking_tables, score_tables
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    periods = sorted({r.period for r in ctx.results if r.period})
+    period = periods[-1] if len(periods) == 1 else None
+    scores = {t.block: t for t in score_tables(ctx)}
+    for table in ranking_tables(ctx):
+        block = ctx.pack.block(table.block)
+        ws = wb.create_sheet(_sheet_name(_tab("Xếp hạng", block.title), taken))
+        _write_table(ws, table, ctx.pack, _titles(ctx.pack, table, period), freeze_columns=2)
+        if table.block in scores:
+            ws = wb.create_sheet(_sheet_name(_tab("Điểm", block.title), taken))
+            _write_table(
+                ws, scores[table.block], ctx.pack, [scores[table.block].title], freeze_columns=2
+            )
+    if ctx.outcome.errors:
+        table = errors_table(ctx)[0]
+        _write_table(
+            wb.create_sheet(_sheet_name(table.title, taken)), table, ctx.pack, [table.title]
+        )
+    if not wb.sheetnames:
+        wb.create_sheet("Kết quả").append(["Không có đơn vị nào được đánh giá."])
+    return _to_bytes(wb)
+
+
+def tables_workbook(tables: Sequence[Table], pack: Pack) -> bytes:
+    """Any report's tables, one sheet each (``report NAME --format xlsx``)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    for table in tables:
+        # a report's per-block tables are named by their block; the title is on row 1
+        blocks = {b.id: b.title for b in pack.blocks}
+        name = _short(blocks.get(table.block or "", table.title))
+        ws = wb.create_sheet(_sheet_name(name, taken))
+        _write_table(ws, table, pack, [table.title])
+    if not wb.sheetnames:
+        wb.create_sheet("Báo cáo").append(["Báo cáo không có bảng nào."])
+    return _to_bytes(wb)
