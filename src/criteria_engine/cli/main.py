@@ -16,9 +16,11 @@ from typing import Any
 
 import click
 
+from ..reports.formats import FORMATS as OUTPUT_FORMATS
 from .errors import InvalidUnits, PackProblem
 
-FORMATS = ("table", "markdown", "csv", "json", "xlsx", "html")
+#: the output formats' names, from their registry (which loads no renderer)
+FORMATS = tuple(OUTPUT_FORMATS)
 SUBMISSION_SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
 
 
@@ -126,18 +128,14 @@ def _period_of(files: list[Path]) -> str | None:
     return None
 
 
-def _render(tables: list, fmt: str, pack, title: str) -> str | bytes:
-    if fmt == "xlsx":
-        from ..reports.formats.xlsx import tables_workbook
-
-        return tables_workbook(tables, pack)
-    if fmt == "html":
-        from ..reports.formats.html import tables_html
-
-        return tables_html(tables, pack, title)
-    from ..reports import render_tables
-
-    return render_tables(tables, fmt)
+def _only_block(outcome, results: list, pack, block_id: str | None):
+    """The batch narrowed to one block (``--block``), for every format alike."""
+    if not block_id:
+        return outcome, results
+    known = [b.id for b in pack.blocks]
+    if block_id not in known:
+        raise click.UsageError(f"no block {block_id!r} in {pack.label}; blocks: {', '.join(known)}")
+    return outcome.only_block(block_id), [r for r in results if r.block == block_id]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -327,30 +325,15 @@ def evaluate_command(
     FILES are submission files or folders of them. ``--format json`` writes the results
     in the form ``--previous`` reads back.
     """
-    from ..reports.base import ReportContext
-    from ..reports.history import outcome_json
-    from ..reports.standard import ranking_tables
+    from ..reports import ReportContext, output_format
 
+    form = output_format(fmt)
     paths = _expand(files)
     period = _period_of(paths)
     loaded = _load(pack, period)
-    outcome, results = _run(loaded, paths, quiet=quiet, need_results=fmt in ("xlsx", "html"))
-    if fmt == "json":
-        data = outcome_json(outcome, period)
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
-    elif fmt == "xlsx":
-        from ..reports.formats.xlsx import results_workbook
-
-        _write(results_workbook(ReportContext(loaded, outcome, results)), output)
-    elif fmt == "html":
-        from ..reports.formats.html import full_report
-
-        _write(full_report(ReportContext(loaded, outcome, results)), output)
-    else:
-        tables = ranking_tables(ReportContext(loaded, outcome))
-        if block_id:
-            tables = [t for t in tables if t.block == block_id]
-        _write(_render(tables, fmt, loaded, loaded.title), output)
+    outcome, results = _run(loaded, paths, quiet=quiet, need_results=form.batch_needs_results)
+    outcome, results = _only_block(outcome, results, loaded, block_id)
+    _write(form.render_batch(ReportContext(loaded, outcome, results, period=period)), output)
     _report_errors(outcome, quiet)
     if outcome.errors:
         raise InvalidUnits(
@@ -400,9 +383,8 @@ def report_command(
     quiet: bool,
 ) -> None:
     """Run a report (built-in or the pack's own) on submissions."""
-    from ..reports.base import ReportContext
+    from ..reports import ReportContext, find_report, output_format
     from ..reports.history import PreviousResultsError, load_previous
-    from ..reports.registry import find_report
 
     paths = _expand(files)
     loaded = _load(pack, _period_of(paths))
@@ -416,18 +398,20 @@ def report_command(
             prev = load_previous(previous)
         except PreviousResultsError as exc:
             raise click.UsageError(str(exc)) from None
-    elif report.needs_previous and name != "html":
+    elif report.needs_previous:
         raise click.UsageError(f"the {name!r} report needs --previous RESULTS.json")
+    form = output_format(fmt)
     outcome, results = _run(
-        loaded, paths, quiet=quiet, need_results=report.needs_results or fmt in ("html", "xlsx")
+        loaded,
+        paths,
+        quiet=quiet,
+        need_results=report.needs_results or form.batch_needs_results or bool(report.document),
     )
-    ctx = ReportContext(loaded, outcome, results, prev)
-    if name == "html":
-        from ..reports.formats.html import full_report
-
-        _write(full_report(ctx), output)
+    ctx = ReportContext(loaded, outcome, results, prev, period=_period_of(paths))
+    if report.document:  # a whole document in one format of its own (the HTML report)
+        _write(output_format(report.document).render_batch(ctx), output)
     else:
-        _write(_render(report.build(ctx), fmt, loaded, report.title), output)
+        _write(form.render_tables(report.build(ctx), ctx, report.title), output)
     _report_errors(outcome, quiet)
     if outcome.errors:
         raise InvalidUnits("some units could not be evaluated; see the errors above")

@@ -105,6 +105,15 @@ class BatchOutcome:
     units_in: int
     results: int
 
+    def only_block(self, block_id: str) -> BatchOutcome:
+        """This outcome narrowed to one block's table and updates (errors name no block
+        until a record is checked, so every error is kept)."""
+        return attrs.evolve(
+            self,
+            tables={k: v for k, v in self.tables.items() if k == block_id},
+            interim=[s for s in self.interim if s.block == block_id],
+        )
+
     @property
     def excluded(self) -> list[Standing]:
         return [s for rows in self.tables.values() for s in rows if s.status == EXCLUDED]

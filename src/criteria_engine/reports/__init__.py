@@ -1,5 +1,20 @@
-"""Reports: tables built from a batch's results, rendered in the formats offices open."""
+"""Reports: tables built from a batch's results, rendered in the formats offices open.
 
-from .base import Report, ReportContext, Table, render_tables
+:mod:`.formats` holds the output formats, one registry looked up by name.
+"""
 
-__all__ = ["Report", "ReportContext", "Table", "render_tables"]
+from .base import Report, ReportContext, Table
+from .formats import FORMATS, OutputFormat, output_format, render_tables
+from .registry import available_reports, find_report
+
+__all__ = [
+    "FORMATS",
+    "OutputFormat",
+    "Report",
+    "ReportContext",
+    "Table",
+    "available_reports",
+    "find_report",
+    "output_format",
+    "render_tables",
+]

@@ -72,6 +72,7 @@ BUILTIN_REPORTS = (
         "one self-contained HTML file: rankings, level distribution, charts, score cards; "
         "rank changes with --previous",
         needs_results=True,
+        document="html",
     ),
     Report(
         "rank-change",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..plugins.manager import get_plugin_manager
+from ..plugins.manager import register_plugin
 
 if TYPE_CHECKING:
     from ..model.pack import Pack
@@ -13,8 +13,11 @@ if TYPE_CHECKING:
 
 def available_reports(pack: Pack) -> list[Report]:
     """Every report offered for ``pack``; two with one name is the plugin author's error."""
+    from . import builtin  # registered like any plugin, only once reports are asked for
+
+    pm = register_plugin(builtin, "criteria_engine.reports.builtin")
     found: dict[str, Report] = {}
-    for reports in get_plugin_manager().hook.criteria_engine_reports(pack=pack):
+    for reports in pm.hook.criteria_engine_reports(pack=pack):
         for report in reports or ():
             if report.name in found and found[report.name] is not report:
                 raise LookupError(f"two plugins offer a report named {report.name!r}")

@@ -294,3 +294,8 @@ def tables_html(tables: Sequence[Table], pack: Pack, title: str) -> str:
         tables=list(tables),
         colours=level_colours(pack),
     )
+
+
+def html_tables(tables: Sequence[Table], ctx: ReportContext, title: str) -> str:
+    """The registry's entry point: any report's tables as a page."""
+    return tables_html(tables, ctx.pack, title)

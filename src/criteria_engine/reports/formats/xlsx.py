@@ -143,3 +143,8 @@ def tables_workbook(tables: Sequence[Table], pack: Pack) -> bytes:
     if not wb.sheetnames:
         wb.create_sheet("Báo cáo").append(["Báo cáo không có bảng nào."])
     return _to_bytes(wb)
+
+
+def xlsx_tables(tables: Sequence[Table], ctx: ReportContext, title: str = "") -> bytes:
+    """The registry's entry point: any report's tables as a workbook."""
+    return tables_workbook(tables, ctx.pack)
