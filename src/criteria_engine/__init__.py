@@ -21,6 +21,11 @@ from .plugins.hookspecs import hookimpl
 __version__ = "0.1.0"
 
 _LAZY = {
+    # errors: every one the library raises for bad input derives from CriteriaEngineError
+    "CriteriaEngineError": "dsl.errors",
+    "DslError": "dsl.errors",
+    "ValueProblem": "inputs.values",
+    "PreviousResultsError": "reports.history",
     # loading packs
     "load_pack": "loading.finder",
     "installed_packs": ("loading.finder", "installed"),
@@ -35,6 +40,7 @@ _LAZY = {
     "Input": "model.pack",
     # reading submissions
     "read_records": "inputs.records",
+    "records_of": "inputs.records",
     "check_record": "inputs.records",
     "Record": "inputs.records",
     "Submission": "inputs.records",
@@ -43,6 +49,8 @@ _LAZY = {
     "evaluate": "evaluation.unit",
     "EvaluationError": "evaluation.unit",
     "evaluate_many": "evaluation.batch",
+    "check_units": "evaluation.batch",
+    "block_aggregates": "evaluation.batch",
     "run_batch": "evaluation.batch",
     "BatchOutcome": "evaluation.batch",
     "published": "evaluation.rounding",

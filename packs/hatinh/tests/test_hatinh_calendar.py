@@ -69,7 +69,8 @@ def test_without_the_commune_deadline_a_late_commune_is_ranked(unit_record, pack
     relaxed = pack_copy.load()
     record = unit_record("commune", "phuong-nam-ha")
     record["submitted"] = "2022-11-15"
-    assert ce.evaluate(relaxed, record).status == RANKED
+    aggregates = ce.block_aggregates(relaxed, [record])["commune"]
+    assert ce.evaluate(relaxed, record, aggregates).status == RANKED
 
 
 def test_reconstructed_deadlines(pack: Pack, outcome: BatchOutcome) -> None:

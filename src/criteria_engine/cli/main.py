@@ -286,14 +286,14 @@ def template_command(pack: str, block_id: str, fmt: str, multi: bool, output: st
 @click.argument("files", nargs=-1, required=True)
 def validate_command(pack: str, files: tuple[str, ...]) -> None:
     """Check submissions without evaluating them."""
-    from ..evaluation.batch import _checked
+    from ..evaluation.batch import check_units
     from ..inputs.records import Submission, SubmissionError, read_records
 
     paths = _expand(files)
     loaded = _load(pack, _period_of(paths))
     good = bad = 0
     bad_units: set = set()
-    for item in _checked(loaded, read_records(paths)):
+    for item in check_units(loaded, read_records(paths)):
         if isinstance(item, SubmissionError):
             click.echo(f"error: {item.render()}", err=True)
             bad_units.add((item.file, item.unit or item.where))

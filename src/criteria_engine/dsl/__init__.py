@@ -19,6 +19,7 @@ from .check import check
 from .compile import Formula, compile_node
 from .cycles import find_cycle
 from .errors import (
+    CriteriaEngineError,
     DslCheckError,
     DslError,
     DslEvaluationError,
@@ -34,6 +35,7 @@ from .scope import Scope
 from .types import Type
 
 __all__ = [
+    "CriteriaEngineError",
     "DslCheckError",
     "DslError",
     "DslEvaluationError",

@@ -95,7 +95,17 @@ def _caret(source_line: str, column: int, end_column: int | None) -> str:
     return pad + "^" * width
 
 
-class DslError(Exception):
+class CriteriaEngineError(Exception):
+    """The root of every error criteria-engine raises for bad input: a pack, a formula, a
+    submission, a results file, a name that does not exist.
+
+    It is defined here, in the formula language, because that layer imports nothing else of
+    the project: every other layer can then derive its errors from it. Import it as
+    ``criteria_engine.CriteriaEngineError``.
+    """
+
+
+class DslError(CriteriaEngineError):
     """Base of every error the criteria language raises.
 
     ``problems`` holds the located problems (empty for evaluation errors), ``text`` the

@@ -16,7 +16,14 @@ from typing import Any
 
 import attrs
 
-from ..inputs.records import Record, Submission, SubmissionError, check_record, read_records
+from ..inputs.records import (
+    Record,
+    Submission,
+    SubmissionError,
+    check_record,
+    read_records,
+    records_of,
+)
 from ..model.pack import Pack
 from ..model.results import EXCLUDED, INTERIM, Standing, UnitResult
 from ..plugins.manager import get_plugin_manager
@@ -26,9 +33,33 @@ from .unit import Aggregator, EvaluationError, evaluate_submission, needed_aggre
 UnitLike = Submission | Record | Mapping[str, Any]
 
 
-def _checked(pack: Pack, units: Iterable[UnitLike]) -> Iterator[Submission | SubmissionError]:
-    seen: dict[tuple[str, str], str] = {}
-    for unit in units:
+def _items(units: Iterable[Any]) -> Iterator[Submission | Record | SubmissionError | Mapping]:
+    """Each unit as something :func:`check_record` takes; anything else becomes an error."""
+    for index, item in enumerate(units, start=1):
+        if isinstance(item, Submission | Record | SubmissionError):
+            yield item
+        elif isinstance(item, Mapping):
+            if "units" in item:  # a whole submission document: {"period": …, "units": […]}
+                yield from records_of(item)
+            else:
+                yield item
+        else:
+            yield SubmissionError(
+                "<memory>",
+                f"expected a unit record (an object), got {type(item).__name__}",
+                where=f"item #{index}",
+            )
+
+
+def check_units(pack: Pack, units: Iterable[Any]) -> Iterator[Submission | SubmissionError]:
+    """Check every unit against ``pack``: a submission or its errors for each, in order.
+
+    Takes what :func:`read_records` yields, checked :class:`Submission` values, plain
+    mappings and whole submission documents; a second unit with the same id (in the same
+    block and stage) is an error, so no unit is counted twice.
+    """
+    seen: dict[tuple[str, str, str], str] = {}
+    for unit in _items(units):
         if isinstance(unit, SubmissionError):
             yield unit
             continue
@@ -46,8 +77,36 @@ def _checked(pack: Pack, units: Iterable[UnitLike]) -> Iterator[Submission | Sub
         yield checked
 
 
-def _counts_for_aggregates(pack: Pack, unit: Submission) -> bool:
+def counts_for_aggregates(pack: Pack, unit: Submission) -> bool:
+    """Whether ``unit`` counts in its block's ``best``/``mean``: yearly and not excluded."""
     return unit.stage == "year" and pack.excluded_unit(unit.id, unit.name) is None
+
+
+def block_aggregates(pack: Pack, units: Iterable[Any]) -> dict[str, dict]:
+    """Every block's block-wide figures (``best``, ``mean``) over ``units``: what
+    :func:`evaluate` needs to score one unit exactly as the whole batch would."""
+    aggregators = {b.id: Aggregator(b) for b in pack.blocks}
+    for unit in check_units(pack, units):
+        if isinstance(unit, Submission) and counts_for_aggregates(pack, unit):
+            aggregators[unit.block].add(unit)
+    return {block_id: a.result() for block_id, a in aggregators.items()}
+
+
+def _unit_source(units: Any) -> Any:
+    """``units`` as an iterable of units, refusing what cannot be one with a clear error."""
+    if isinstance(units, Mapping):
+        return list(records_of(units))  # one document, or one record
+    if callable(units) or (isinstance(units, Iterable) and not isinstance(units, str | bytes)):
+        return units
+    raise EvaluationError(
+        [
+            SubmissionError(
+                "<memory>",
+                "expected unit records, a list of them or a submission document "
+                f"{{'period': …, 'units': […]}}, got {type(units).__name__}",
+            )
+        ]
+    )
 
 
 def evaluate_many(
@@ -58,26 +117,27 @@ def evaluate_many(
 ) -> Iterator[UnitResult | SubmissionError]:
     """Evaluate every unit; yield a result or an error for each, in input order.
 
+    ``units`` may hold records as :func:`read_records` yields them, checked submissions,
+    plain mappings or whole submission documents (``{"period": …, "units": […]}``), or be
+    one such document; an item that is none of these becomes an error and the stream goes on.
+
     ``units`` may be a callable returning a fresh iterable: then a pack with block-wide
     aggregates reads it twice instead of holding every unit in memory. ``detail=False``
     leaves out the criteria trees (see :func:`evaluate_submission`).
     """
+    units = _unit_source(units)
     source = units if callable(units) else None
     needs = any(needed_aggregates(b) for b in pack.blocks)
     aggregates: dict[str, dict] = {}
     if needs:
         if source is None:
-            units = list(_checked(pack, units))  # held once: the aggregates need them all
+            units = list(check_units(pack, units))  # held once: the aggregates need them all
             first_pass: Iterable = units
         else:
-            first_pass = _checked(pack, source())
-        aggregators = {b.id: Aggregator(b) for b in pack.blocks}
-        for unit in first_pass:
-            if isinstance(unit, Submission) and _counts_for_aggregates(pack, unit):
-                aggregators[unit.block].add(unit)
-        aggregates = {block_id: a.result() for block_id, a in aggregators.items()}
+            first_pass = source()
+        aggregates = block_aggregates(pack, first_pass)
     extra_findings = get_plugin_manager().hook.criteria_engine_unit_findings
-    stream = _checked(pack, source() if source is not None else units)
+    stream = check_units(pack, source() if source is not None else units)
     for unit in stream:
         if isinstance(unit, SubmissionError):
             yield unit

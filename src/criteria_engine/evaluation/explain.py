@@ -10,9 +10,9 @@ from ..dsl import trace
 from ..inputs.records import Submission, read_records
 from ..model.pack import Block, Pack
 from ..model.results import CriterionResult
-from .batch import _checked, _counts_for_aggregates
+from .batch import block_aggregates, check_units
 from .rounding import cell
-from .unit import aggregates_of, evaluate_submission
+from .unit import evaluate_submission
 
 
 def _num(value: object) -> object:
@@ -69,14 +69,12 @@ def explain_unit(
     pack: Pack, files: Iterable[str | Path], unit_id: str, criterion_id: str | None = None
 ) -> str:
     """A readable account of how ``unit_id`` got its score (block aggregates from ``files``)."""
-    units = [u for u in _checked(pack, read_records(files)) if isinstance(u, Submission)]
+    units = [u for u in check_units(pack, read_records(files)) if isinstance(u, Submission)]
     target = next((u for u in units if u.id == unit_id), None)
     if target is None:
         raise LookupError(f"no valid unit {unit_id!r} in the files given")
     block = pack.block(target.block)
-    aggregates = aggregates_of(
-        block, [u for u in units if u.block == block.id and _counts_for_aggregates(pack, u)]
-    )
+    aggregates = block_aggregates(pack, units)[block.id]
     result = evaluate_submission(pack, target, aggregates)
     scores = {c.id: c.score or 0 for c in result.all_criteria()}
     tops = list(result.criteria)

@@ -13,7 +13,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ..dsl import DslEvaluationError
+from ..dsl.errors import CriteriaEngineError
 from ..inputs.records import Submission, SubmissionError, check_record
 from ..model.pack import Block, Criterion, Pack
 from ..model.results import EXCLUDED, INTERIM, LATE, RANKED, CriterionResult, Finding, UnitResult
@@ -24,7 +27,7 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 
 
-class EvaluationError(Exception):
+class EvaluationError(CriteriaEngineError):
     """A unit could not be evaluated; carries the errors that say why."""
 
     def __init__(self, errors: list[SubmissionError]) -> None:
@@ -319,13 +322,36 @@ def evaluate(
     """Evaluate one unit (a checked :class:`Submission` or a raw record mapping).
 
     A raw record is checked first; if it is invalid, :class:`EvaluationError` lists why.
-    Block-wide aggregates (``best``/``mean``) default to this unit alone unless given.
+    A block whose formulas use block-wide figures (``best``/``mean``) needs them from the
+    whole batch to score the unit exactly as :func:`evaluate_many` does: pass
+    ``aggregates=criteria_engine.block_aggregates(pack, units)[block]``. Without them the
+    figures are taken over this unit alone, and the result says so in a finding
+    (``aggregates-from-this-unit``), so that it never quietly disagrees with a batch.
     """
     if not isinstance(unit, Submission):
-        checked = check_record(pack, unit)
+        checked = check_record(pack, unit) if isinstance(unit, Mapping) else None
+        if checked is None:
+            raise EvaluationError(
+                [
+                    SubmissionError(
+                        "<memory>",
+                        f"expected a unit record (an object), got {type(unit).__name__}",
+                    )
+                ]
+            )
         if isinstance(checked, list):
             raise EvaluationError(checked)
         unit = checked
-    if aggregates is None:
-        aggregates = aggregates_of(pack.block(unit.block), [unit])
-    return evaluate_submission(pack, unit, aggregates)
+    if aggregates is not None:
+        return evaluate_submission(pack, unit, aggregates)
+    block = pack.block(unit.block)
+    result = evaluate_submission(pack, unit, aggregates_of(block, [unit]))
+    used = sorted({f"{kind}({name})" for kind, name in needed_aggregates(block)})
+    if not used:
+        return result
+    note = Finding(
+        "aggregates-from-this-unit",
+        f"{', '.join(used)} were taken over this unit alone: in a batch they span the whole "
+        f"block {block.id!r} (pass aggregates= from criteria_engine.block_aggregates)",
+    )
+    return attrs.evolve(result, findings=(*result.findings, note))

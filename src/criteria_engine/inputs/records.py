@@ -76,6 +76,13 @@ def _records_from_data(data: Any, file: str) -> Iterator[Record | SubmissionErro
         yield Record({**defaults, **unit}, file, where=f"unit #{index + 1}")
 
 
+def records_of(data: Any, file: str = "<memory>") -> Iterator[Record | SubmissionError]:
+    """The unit records in parsed data: a submission document (``{"period": …,
+    "units": […]}``, whose period, date and parent every unit inherits), a list of records
+    or one record. What is not a record becomes an error; nothing is dropped."""
+    return _records_from_data(data, file)
+
+
 def _csv_records(path: Path, text: str) -> Iterator[Record | SubmissionError]:
     reader = csv.DictReader(text.splitlines())
     for row_number, row in enumerate(reader, start=2):

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from ..dsl.errors import CriteriaEngineError
+
 if TYPE_CHECKING:
     from ..model.pack import Block, Input
 
@@ -23,7 +25,7 @@ MAX_DIGITS = 30
 _BIG = 10**MAX_DIGITS
 
 
-class ValueProblem(ValueError):
+class ValueProblem(CriteriaEngineError, ValueError):
     """A value that cannot be used, with a message fit for the person who typed it."""
 
 

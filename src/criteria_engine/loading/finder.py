@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from ..dsl.errors import CriteriaEngineError
 from ..model.pack import Pack
 from ..model.problems import PackError, Problem
 from ..plugins.manager import get_plugin_manager, register_pack_plugin
@@ -36,7 +37,7 @@ class PackRef:
         return f"{self.name}@{self.version}" if self.version else self.name
 
 
-class PackNotFound(LookupError):
+class PackNotFound(CriteriaEngineError, LookupError):
     """No pack of that name or path, or no version of it in force for the period."""
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from ..dsl.errors import CriteriaEngineError
+
 
 def format_path(path: Sequence[str | int]) -> str:
     """Render a value's path the way a user reads it: ``criteria[3].children[0].max``."""
@@ -71,7 +73,7 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=Problem.sort_key)
 
 
-class PackError(Exception):
+class PackError(CriteriaEngineError):
     """A pack could not be loaded; holds every problem found, sorted by position."""
 
     def __init__(self, problems: Iterable[Problem], *, pack: str | None = None) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ..dsl.errors import CriteriaEngineError
 from ..evaluation.batch import BatchOutcome
 from ..evaluation.rounding import cell
 from ..model.results import Standing
@@ -21,7 +22,7 @@ from ..model.results import Standing
 FORMAT_VERSION = 1
 
 
-class PreviousResultsError(ValueError):
+class PreviousResultsError(CriteriaEngineError, ValueError):
     """A previous-period file that cannot be used, with the reason."""
 
 

@@ -21,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..dsl.errors import CriteriaEngineError
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from importlib.resources.abc import Traversable
@@ -32,7 +34,7 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _SUFFIX = ".tmpl"
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(CriteriaEngineError, ValueError):
     """The pack cannot be created (a bad name, or the folder is already there)."""
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..dsl.errors import CriteriaEngineError
 from ..loading.yaml_reader import YamlDocument, read_yaml_file
 from ..model.problems import PackError
 
@@ -46,7 +47,7 @@ ERROR_KEYS = ("unit", "field", "message")
 SUBMISSION_SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
 
 
-class CaseFileError(Exception):
+class CaseFileError(CriteriaEngineError):
     """A case file that cannot be read at all (not YAML, not a list of cases)."""
 
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ...dsl.errors import CriteriaEngineError
+
 if TYPE_CHECKING:
     from ..base import ReportContext, Table
 
@@ -85,7 +87,7 @@ FORMATS: dict[str, OutputFormat] = {
 }
 
 
-class UnknownFormat(LookupError):
+class UnknownFormat(CriteriaEngineError, LookupError):
     """No output format of that name."""
 
 
