@@ -9,9 +9,7 @@ level and rank, in the order of the published ranking.
 
 from __future__ import annotations
 
-from criteria_engine import hookimpl
-from criteria_engine.evaluation.rounding import published
-from criteria_engine.model.results import STATUS_LABELS
+from criteria_engine import STATUS_LABELS, hookimpl, published
 from criteria_engine.reports import Report, ReportContext, Table
 
 

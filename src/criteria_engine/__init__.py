@@ -64,13 +64,33 @@ _LAZY = {
     "MISSING": "model.results",
     "INTERIM": "model.results",
     "STATUS_LABELS": "model.results",
+    "UNDATED": "model.results",
+    "RESULT_STATES": "model.results",
+    "STATE_LABELS": "model.results",
     # ranking
     "rank": "ranking.order",
     "rank_lookup": "ranking.order",
     "sort_key": "ranking.collation",
     # results as data, previous periods
     "outcome_json": "reports.history",
+    "to_data": "evaluation.serialize",
+    "from_data": "evaluation.serialize",
+    "ResultsDataError": "evaluation.serialize",
     "load_previous": "reports.history",
+    # analyses: next level, why a rank changed, how firm the order is
+    "next_level": "analyses.next_level",
+    "NextLevel": "analyses.next_level",
+    "Headroom": "analyses.next_level",
+    "InputChange": "analyses.next_level",
+    "attribute": "analyses.attribution",
+    "Change": "analyses.attribution",
+    "Part": "analyses.attribution",
+    "Pass": "analyses.attribution",
+    "sensitivity": "analyses.sensitivity",
+    "weighted_ranks": "analyses.sensitivity",
+    "Sensitivity": "analyses.sensitivity",
+    "RankInterval": "analyses.sensitivity",
+    "Fragile": "analyses.sensitivity",
 }
 
 __all__ = ["__version__", "hookimpl", *_LAZY]

@@ -17,10 +17,7 @@ from typing import Any
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import Standing, UnitResult
-from criteria_engine.ranking.order import rank_lookup
+from criteria_engine import BatchOutcome, Pack, Standing, UnitResult, rank_lookup
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,

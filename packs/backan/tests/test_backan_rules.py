@@ -10,6 +10,7 @@ change) is in ``test_backan_rank_change.py``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from decimal import Decimal
@@ -20,10 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import run_batch
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import MISSING, RANKED, Standing, UnitResult
-from criteria_engine.ranking.order import rank_lookup
+from criteria_engine import MISSING, RANKED, Pack, Standing, UnitResult, rank_lookup, run_batch
 from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]
@@ -168,18 +166,18 @@ BOUNDARIES = [
     ("2018", "district", "huyen-cho-moi", "85", "Tốt", 1),
     ("2018", "district", "huyen-bach-thong", "70", "Khá", 7),
     ("2018", "district", "huyen-pac-nam", "50", "Trung bình", 8),
-    ("2018", "commune", "phuong-song-cau", "85", "Tốt", 1),
-    ("2018", "commune", "xa-cam-giang", "70", "Khá", 31),
-    ("2018", "commune", "xa-bang-thanh", "50", "Trung bình", 81),
+    ("2018", "commune", "phuong-song-cau", "85", "Tốt", 2),
+    ("2018", "commune", "xa-cam-giang", "70", "Khá", 33),
+    ("2018", "commune", "xa-bang-thanh", "50", "Trung bình", 84),
     ("2019", "department", "so-y-te", "85", "Tốt", 2),
     ("2019", "department", "so-lao-dong-thuong-binh-va-xa-hoi", "70", "Khá", 8),
     ("2019", "department", "so-tai-chinh", "50", "Trung bình", 17),
     ("2019", "district", "huyen-pac-nam", "85", "Tốt", 1),
     ("2019", "district", "huyen-cho-moi", "70", "Khá", 5),
     ("2019", "district", "huyen-ngan-son", "50", "Trung bình", 8),
-    ("2019", "commune", "xa-dong-vien", "85", "Tốt", 8),
-    ("2019", "commune", "phuong-song-cau", "70", "Khá", 53),
-    ("2019", "commune", "xa-nhan-mon", "50", "Trung bình", 88),
+    ("2019", "commune", "xa-dong-vien", "85", "Tốt", 9),
+    ("2019", "commune", "phuong-song-cau", "70", "Khá", 54),
+    ("2019", "commune", "xa-nhan-mon", "50", "Trung bình", 89),
 ]
 
 
@@ -237,11 +235,11 @@ def test_a_cent_below_the_threshold_is_the_lower_level(
 TIES = [
     ("2018", "department", ("so-cong-thuong", "so-giao-thong-van-tai"), "76.45", 4),
     ("2018", "district", ("huyen-ba-be", "huyen-na-ri"), "78.20", 2),
-    ("2018", "commune", ("xa-nam-mau", "xa-kim-hy"), "72.50", 21),
-    ("2018", "commune", ("xa-yen-nhuan", "xa-thanh-van"), "64.30", 43),
+    ("2018", "commune", ("xa-nam-mau", "xa-kim-hy"), "72.50", 22),
+    ("2018", "commune", ("xa-yen-nhuan", "xa-thanh-van"), "64.30", 48),
     ("2019", "department", ("so-noi-vu", "so-ke-hoach-va-dau-tu"), "81.25", 4),
     ("2019", "district", ("huyen-ba-be", "huyen-cho-don"), "80.60", 2),
-    ("2019", "commune", ("xa-phuong-linh", "xa-cu-le"), "74.80", 36),
+    ("2019", "commune", ("xa-phuong-linh", "xa-cu-le"), "74.80", 38),
 ]
 
 
@@ -264,10 +262,14 @@ def test_ties_shared(
 
 
 PUBLISHED_TIES = [
-    ("2018", ("xa-binh-van", "xa-nghien-loan"), "70.95", 26),
-    ("2018", ("xa-kim-lu", "xa-quang-phong"), "59.65", 57),
-    ("2018", ("xa-hoa-muc", "xa-an-thang"), "43.91", 90),
-    ("2019", ("xa-ha-vi", "xa-duong-son"), "84.94", 9),
+    ("2018", ("xa-binh-van", "xa-nghien-loan"), "70.95", 28),
+    ("2019", ("xa-ha-vi", "xa-duong-son"), "84.94", 10),
+]
+# equal published totals that are not equal published percents: 59.65 of 100 and of 92
+# (3.2 does not apply), 43.91 and 43.91 of 92 (47.72 % and 47.73 %)
+UNEQUAL_SHARES = [
+    ("2018", ("xa-kim-lu", "xa-quang-phong"), "59.65", (60, 46)),
+    ("2018", ("xa-hoa-muc", "xa-an-thang"), "43.91", (88, 87)),
 ]
 
 
@@ -280,6 +282,18 @@ def test_ties_on_published_total(
     assert found[0].total != found[1].total
     assert {r.published_total for r in found} == {Decimal(published)}
     assert [standings[year][("commune", u)].rank for u in units] == [rank, rank]
+
+
+@pytest.mark.parametrize(("year", "units", "published", "ranks"), UNEQUAL_SHARES)
+def test_equal_totals_of_unequal_shares_do_not_tie(
+    results, standings, year: str, units: tuple[str, ...], published: str, ranks: tuple
+) -> None:
+    """Rule 8: the rank compares the published percent, which the levels use; equal
+    published totals over different maxima (or whose percents round apart) do not tie."""
+    found = [results[year][("commune", u)] for u in units]
+    assert {r.published_total for r in found} == {Decimal(published)}
+    assert found[0].published_percent < found[1].published_percent
+    assert tuple(standings[year][("commune", u)].rank for u in units) == ranks
 
 
 def test_published_tie_stays_at_its_exact_level(results) -> None:
@@ -424,3 +438,31 @@ def test_more_of_a_better_input_never_lowers_the_total(
     raised = json.loads(json.dumps(record))
     raised["inputs"][name] = str(value + step)
     assert ce.evaluate(pack, raised, batch).total >= before
+
+
+# --- 23: the rank compares what the levels use ----------------------------------------------
+
+
+def test_a_tot_commune_never_ranks_below_a_kha_one(results, standings) -> None:
+    """Rule 23: ``xa-luong-bang`` (80.46 of 92, 87.46 %, Tốt) ranks above ``xa-dia-linh``
+    (84.97 of 100, Khá): ranks follow the published percent, as the levels do."""
+    tot, kha = ("commune", "xa-luong-bang"), ("commune", "xa-dia-linh")
+    assert (results["2018"][tot].level, results["2018"][kha].level) == ("Tốt", "Khá")
+    assert results["2018"][tot].total < results["2018"][kha].total
+    assert standings["2018"][tot].rank < standings["2018"][kha].rank
+    for year in ("2018", "2019"):
+        ranked = sorted((s for s in standings[year].values() if s.rank), key=_place)
+        for above, below in itertools.pairwise(ranked):
+            if above.block == below.block:
+                assert above.published_percent >= below.published_percent
+
+
+def _place(standing: Standing) -> tuple[str, int]:
+    return standing.block, standing.rank or 0
+
+
+def test_on_the_total_the_tot_commune_would_rank_below(pack_copy, files) -> None:
+    """Rule 23 is ``ranking.measure: percent``: on the total the order inverts."""
+    pack_copy.edit("pack.yaml", "  measure: percent", "  measure: total")
+    table = rank_lookup(run_batch(pack_copy.load(), files("2018")).tables)
+    assert table[("commune", "xa-luong-bang")].rank > table[("commune", "xa-dia-linh")].rank

@@ -17,9 +17,7 @@ from typing import Any
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import UnitResult
+from criteria_engine import BatchOutcome, Pack, UnitResult
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,

@@ -23,10 +23,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import LATE, MISSING, RANKED, STATUS_LABELS, Standing, UnitResult
-from criteria_engine.ranking.order import rank_lookup
+from criteria_engine import (
+    LATE,
+    MISSING,
+    RANKED,
+    STATUS_LABELS,
+    BatchOutcome,
+    Pack,
+    Standing,
+    UnitResult,
+    rank_lookup,
+    run_batch,
+)
 
 PACK_DIR = Path(__file__).resolve().parents[1]
 BATCH = PACK_DIR / "examples" / "2019"
@@ -95,7 +103,7 @@ def test_reason_required_below_max(pack: Pack, results, standings) -> None:
     }
     assert found == MISSING_REASONS
     assert not [f for r in results.values() for f in r.findings if f.code == "missing-self-score"]
-    expected = {"so-lao-dong-thuong-binh-va-xa-hoi": 12, "huyen-chu-prong": 5, "xa-ha-tam": 35}
+    expected = {"so-lao-dong-thuong-binh-va-xa-hoi": 13, "huyen-chu-prong": 5, "xa-ha-tam": 36}
     for block, unit, _ in MISSING_REASONS:
         assert standings[(block, unit)].status == RANKED
         assert standings[(block, unit)].rank == expected[unit]
@@ -208,8 +216,11 @@ def test_district_summary_of_each_districts_communes(cli, pack: Pack, standings)
     counting its communes (the missing ``xa-ia-tul`` and the late ones of Krông Pa too)."""
     proc = cli("report", "gialai", "district-summary", str(BATCH), "--format", "csv", "-q")
     assert proc.returncode == 0, proc.stderr
-    # the CSV is what the office opens; its header row names the columns
-    reader = csv.DictReader(proc.stdout.removeprefix("\ufeff").splitlines())
+    # the CSV is what the office opens: what is not official first, then a blank row and
+    # the table, whose header row names the columns
+    lines = proc.stdout.removeprefix("\ufeff").splitlines()
+    assert lines[0].startswith("Lưu ý") and "(reconstructed)" in proc.stdout
+    reader = csv.DictReader(lines[lines.index("") + 1 :])
     rows = {row["Đơn vị"]: row for row in reader}
     names = {s.unit_id: s.name for s in standings.values()}
     assert len(rows) == 17

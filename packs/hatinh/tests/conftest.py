@@ -18,9 +18,7 @@ from typing import Any
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import INTERIM, UnitResult
+from criteria_engine import INTERIM, BatchOutcome, Pack, UnitResult, run_batch
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,

@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import INTERIM, LATE, RANKED, UnitResult
+from criteria_engine import INTERIM, LATE, RANKED, BatchOutcome, Pack, UnitResult, run_batch
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BATCH = EXAMPLES / "2022"
@@ -43,6 +41,31 @@ def test_commune_deadline_15_11(unit_record, pack: Pack, aggregates) -> None:
         assert ce.evaluate(pack, record, aggregates["commune"]).status == status, day
 
 
+def test_commune_deadline_every_year(unit_record, pack: Pack) -> None:
+    """Rule 11: "trước ngày 15 tháng 11 hằng năm" is one yearly rule, so a commune whose
+    results come on 20/11/2023 is late in 2023 as in 2022, with no year to add."""
+    assert pack.deadline("2023", "commune") == dt.date(2023, 11, 15)
+    record = {**unit_record("commune", "xa-ky-dong"), "period": "2023"}
+    record["submitted"] = "2023-11-20"
+    assert ce.evaluate(pack, record).status == LATE
+    record["submitted"] = "2023-11-14"
+    assert ce.evaluate(pack, record).status == RANKED
+
+
+def test_without_the_yearly_rule_2023_has_no_commune_deadline(unit_record, pack_copy) -> None:
+    """Rule 11 is the ``yearly`` rule: written for 2022 only, 20/11/2023 would be ranked."""
+    pack_copy.edit(
+        "pack.yaml",
+        '    yearly:\n      commune: {before: "11-15"}\n    "2022":\n',
+        '    "2022":\n      commune: {before: 2022-11-15}\n',
+    )
+    dated = pack_copy.load()
+    assert dated.deadline("2022", "commune") == dt.date(2022, 11, 15)
+    record = {**unit_record("commune", "xa-ky-dong"), "period": "2023"}
+    record["submitted"] = "2023-11-20"
+    assert ce.evaluate(dated, record).status == RANKED
+
+
 @pytest.fixture(scope="module")
 def late_commune_batch(records, pack: Pack) -> BatchOutcome:
     """The 2022 batch with ``phuong-nam-ha`` sent on 15/11 (late) by TP Hà Tĩnh."""
@@ -64,8 +87,8 @@ def test_late_commune_listed_after_ranked(late_commune_batch: BatchOutcome) -> N
 
 
 def test_without_the_commune_deadline_a_late_commune_is_ranked(unit_record, pack_copy) -> None:
-    """Rule 11 is ``calendar.deadlines."2022".commune``: without it, 15/11 is on time."""
-    pack_copy.edit("pack.yaml", "      commune: {before: 2022-11-15}", "")
+    """Rule 11 is ``calendar.deadlines.yearly.commune``: without it, 15/11 is on time."""
+    pack_copy.edit("pack.yaml", '    yearly:\n      commune: {before: "11-15"}\n', "")
     relaxed = pack_copy.load()
     record = unit_record("commune", "phuong-nam-ha")
     record["submitted"] = "2022-11-15"

@@ -15,10 +15,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import EXCLUDED, RANKED, UnitResult
-from criteria_engine.ranking.order import rank_lookup
+from criteria_engine import EXCLUDED, RANKED, BatchOutcome, Pack, UnitResult, rank_lookup, run_batch
 
 BATCH = Path(__file__).resolve().parents[1] / "examples" / "2022"
 EXCLUDED_IDS = {"bo-chi-huy-quan-su-tinh", "bo-chi-huy-bien-phong-tinh"}

@@ -21,12 +21,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.results import MISSING, RANKED, UnitResult
-from criteria_engine.ranking.order import rank_lookup
-from criteria_engine.reports import ReportContext, render_tables
-from criteria_engine.reports.registry import find_report
+from criteria_engine import MISSING, RANKED, BatchOutcome, Pack, UnitResult, rank_lookup, run_batch
+from criteria_engine.reports import ReportContext, find_report, render_tables
 from criteria_engine.testing.packtools import a_cent_lower
 
 PACK_DIR = Path(__file__).resolve().parents[1]
@@ -140,10 +136,10 @@ BOUNDARIES_2022 = [
     ("department", "so-xay-dung", "350", "Khá", 14),
     ("department", "ban-quan-ly-khu-kinh-te-tinh", "250", "Trung bình", 18),
     ("central", "kho-bac-nha-nuoc-ha-tinh", "255", "Tốt", 4),
-    ("central", "cuc-hai-quan-ha-tinh", "210", "Khá", 5),
+    ("central", "cuc-hai-quan-ha-tinh", "210", "Khá", 6),
     ("central", "cuc-thong-ke-tinh", "150", "Trung bình", 8),
     ("district", "huyen-can-loc", "425", "Tốt", 3),
-    ("district", "huyen-thach-ha", "350", "Khá", 10),
+    ("district", "huyen-thach-ha", "350", "Khá", 11),
     ("district", "huyen-vu-quang", "250", "Trung bình", 13),
     ("commune", "thi-tran-nghen", "255", "Tốt", 8),
     ("commune", "xa-ky-dong", "210", "Khá", 40),
@@ -233,7 +229,7 @@ TIES_2022 = [
     ("department", ("so-cong-thuong", "so-y-te"), "390.50", 9),
     ("central", ("cuc-thue-tinh", "bao-hiem-xa-hoi-tinh"), "262.40", 2),
     ("district", ("huyen-duc-tho", "huyen-nghi-xuan"), "372.25", 7),
-    ("commune", ("phuong-bac-ha", "phuong-tran-phu"), "236.50", 23),
+    ("commune", ("phuong-bac-ha", "phuong-tran-phu"), "236.50", 24),
 ]
 
 
@@ -284,8 +280,8 @@ FULL_TABLES = {
         "so-giao-thong-van-tai",
         "so-xay-dung",
         "so-van-hoa-the-thao-va-du-lich",
-        "so-nong-nghiep-va-phat-trien-nong-thon",
         "van-phong-doan-dbqh-va-hdnd-tinh",
+        "so-nong-nghiep-va-phat-trien-nong-thon",
         "ban-quan-ly-khu-kinh-te-tinh",
         "thanh-tra-tinh",
     ],
@@ -294,8 +290,8 @@ FULL_TABLES = {
         "bao-hiem-xa-hoi-tinh",
         "cuc-thue-tinh",
         "kho-bac-nha-nuoc-ha-tinh",
-        "cuc-hai-quan-ha-tinh",
         "ngan-hang-nha-nuoc-chi-nhanh-ha-tinh",
+        "cuc-hai-quan-ha-tinh",
         "cuc-quan-ly-thi-truong-tinh",
         "cuc-thong-ke-tinh",
     ],
@@ -309,8 +305,8 @@ FULL_TABLES = {
         "huyen-duc-tho",
         "huyen-nghi-xuan",
         "huyen-huong-son",
-        "huyen-thach-ha",
         "huyen-loc-ha",
+        "huyen-thach-ha",
         "huyen-ky-anh",
         "huyen-vu-quang",
     ],
@@ -327,10 +323,10 @@ def test_full_tables_in_published_order(outcome: BatchOutcome, block: str) -> No
 @pytest.mark.parametrize(
     ("block", "unit", "maximum", "total", "level", "rank"),
     [
-        ("department", "van-phong-doan-dbqh-va-hdnd-tinh", 400, "266.36", "Trung bình", 17),
-        ("central", "ngan-hang-nha-nuoc-chi-nhanh-ha-tinh", 250, "191.47", "Khá", 6),
-        ("district", "huyen-loc-ha", 485, "349.89", "Khá", 11),
-        ("commune", "xa-huong-minh", 290, "232.14", "Khá", 28),
+        ("department", "van-phong-doan-dbqh-va-hdnd-tinh", 400, "266.36", "Trung bình", 16),
+        ("central", "ngan-hang-nha-nuoc-chi-nhanh-ha-tinh", 250, "191.47", "Khá", 5),
+        ("district", "huyen-loc-ha", 485, "349.89", "Khá", 10),
+        ("commune", "xa-huong-minh", 290, "232.14", "Khá", 20),
     ],
 )
 def test_not_applicable_reduces_max(
@@ -347,9 +343,10 @@ def test_not_applicable_reduces_max(
     assert standings[(block, unit)].rank == rank
 
 
-def test_loc_ha_ranks_on_total_not_percent(results, standings) -> None:
-    """Rule 20: ranks compare totals, so ``huyen-loc-ha`` (72.14 % of 485) ranks below
-    ``huyen-thach-ha`` (70 % of 500)."""
+def test_loc_ha_ranks_on_percent_not_total(results, standings) -> None:
+    """Rule 20: where maxima differ, ranks compare the published percent (as levels do),
+    so ``huyen-loc-ha`` (72.14 % of 485) ranks above ``huyen-thach-ha`` (70 % of 500)
+    although its total is lower."""
     loc_ha, thach_ha = (
         results[("district", "huyen-loc-ha")],
         results[("district", "huyen-thach-ha")],
@@ -357,7 +354,7 @@ def test_loc_ha_ranks_on_total_not_percent(results, standings) -> None:
     assert loc_ha.percent > thach_ha.percent and loc_ha.total < thach_ha.total
     assert (
         standings[("district", "huyen-loc-ha")].rank
-        > standings[("district", "huyen-thach-ha")].rank
+        < standings[("district", "huyen-thach-ha")].rank
     )
 
 
@@ -483,3 +480,31 @@ def test_invalid_examples_refused(path: Path, unit: str, field: str) -> None:
     outcome = run_batch(version, [path], roster=False)
     assert outcome.results == 0
     assert [(e.unit, e.field) for e in outcome.errors] == [(unit, field)]
+
+
+def test_on_the_total_loc_ha_would_rank_below_thach_ha(pack_copy, files) -> None:
+    """Rule 27 is ``ranking.measure: percent``: on the total, the order inverts."""
+    pack_copy.edit("pack.yaml", "  measure: percent", "  measure: total")
+    outcome = ce.run_batch(pack_copy.load(), files(Path(pack_copy.folder) / "examples" / "2022"))
+    table = rank_lookup(outcome.tables)
+    assert table[("district", "huyen-loc-ha")].rank == 11
+    assert table[("district", "huyen-thach-ha")].rank == 10
+
+
+def test_a_late_commune_keeps_its_level(pack: Pack, unit_record, pack_copy) -> None:
+    """Rule 28: 2853 says nothing of a late report: not ranked, level kept
+    (``unranked_level: true``); the setting set to false withholds it."""
+    record = {**unit_record("commune", "thi-tran-nghen"), "submitted": "2022-11-20"}
+    late = ce.evaluate(pack, record)
+    assert (late.status, late.level) == (ce.LATE, "Tốt")
+    pack_copy.edit("pack.yaml", "unranked_level: true", "unranked_level: false")
+    assert ce.evaluate(pack_copy.load(), record).level is None
+
+
+def test_an_id_off_the_roster_is_refused(pack: Pack, unit_record) -> None:
+    """Rule 21: ``so-tai-chin`` is refused, naming the roster's ``so-tai-chinh``."""
+    record = {**unit_record("department", "so-tai-chinh"), "id": "so-tai-chin"}
+    with pytest.raises(ce.EvaluationError) as caught:
+        ce.evaluate(pack, record)
+    (error,) = caught.value.errors
+    assert error.field == "id" and "did you mean 'so-tai-chinh'" in error.message

@@ -27,17 +27,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.inputs.records import (
+from criteria_engine import (
+    RANKED,
+    BatchOutcome,
+    Pack,
+    PackError,
+    PackNotFound,
+    Standing,
     SubmissionError,
+    UnitResult,
+    rank_lookup,
+    run_batch,
 )
-from criteria_engine.loading.finder import PackNotFound, find
-from criteria_engine.loading.pack_dir import load_pack_dir
-from criteria_engine.loading.yaml_reader import read_yaml_file
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.problems import PackError
-from criteria_engine.model.results import RANKED, Standing, UnitResult
-from criteria_engine.ranking.order import rank_lookup
+from criteria_engine.testing import load_cases
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,
@@ -104,11 +106,11 @@ BOUNDARY_UNITS = (
     Expected("district", "huyen-van-giang", "80.5", 100, "Khá", 4),
     Expected("district", "huyen-yen-my", "80.5", 100, "Khá", 4),
     Expected("district", "huyen-van-lam", "91.5", 100, "Tốt", 1),
-    Expected("commune", "tt-nhu-quynh", "85", 100, "Tốt", 10, 2),
-    Expected("commune", "xa-dong-tao", "70", 100, "Khá", 76, 12),
-    Expected("commune", "xa-hong-van", "50", 100, "Trung bình", 146, 16),
-    Expected("commune", "xa-xuan-quan", "77.5", 100, "Khá", 46, 3),
-    Expected("commune", "xa-phung-cong", "77.5", 100, "Khá", 46, 3),
+    Expected("commune", "tt-nhu-quynh", "85", 100, "Tốt", 15, 4),
+    Expected("commune", "xa-dong-tao", "70", 100, "Khá", 79, 12),
+    Expected("commune", "xa-hong-van", "50", 100, "Trung bình", 147, 17),
+    Expected("commune", "xa-xuan-quan", "77.5", 100, "Khá", 52, 4),
+    Expected("commune", "xa-phung-cong", "77.5", 100, "Khá", 52, 4),
 )
 # units exactly on a threshold, and the level just below it
 ON_A_THRESHOLD = (
@@ -235,7 +237,7 @@ def _level_for(share: Decimal) -> str:
 
 @pytest.fixture(scope="module")
 def pack() -> Pack:
-    return load_pack_dir(PACK_DIR)
+    return ce.load_pack(PACK_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -276,10 +278,10 @@ def test_decision_identity(pack: Pack) -> None:
 
 def test_in_force_on_signing(pack: Pack) -> None:
     assert pack.decision.effective == pack.decision.signed == dt.date(2018, 11, 13)
-    assert find("hungyen", period="2019").resolve() == PACK_DIR
-    assert find("hungyen", period="2018").resolve() == PACK_DIR
+    assert ce.find_pack("hungyen", period="2019").resolve() == PACK_DIR
+    assert ce.find_pack("hungyen", period="2018").resolve() == PACK_DIR
     with pytest.raises(PackNotFound, match="2749/QĐ-UBND"):
-        find("hungyen", period="2017")
+        ce.find_pack("hungyen", period="2017")
 
 
 def test_yearly_period_label(pack: Pack, results: dict[Key, UnitResult]) -> None:
@@ -417,9 +419,10 @@ def test_example_unit_counts(outcome: BatchOutcome) -> None:
 
 def test_blocks_ranked_separately(pack: Pack, outcome: BatchOutcome) -> None:
     for block, rows in outcome.tables.items():
-        totals = [s.published_total for s in rows]
+        # maxima differ inside every block (items that may not apply): ranked on the percent
+        shares = [s.published_percent for s in rows]
         assert rows[0].rank == 1, block
-        assert [s.rank for s in rows] == [competition_rank(t, totals) for t in totals], block
+        assert [s.rank for s in rows] == [competition_rank(t, shares) for t in shares], block
         # ranked alone, a block gets the very same ranks: the others play no part
         alone = ce.rank(pack, rows, roster=False)[block]
         assert [(s.unit_id, s.rank) for s in alone] == [(s.unit_id, s.rank) for s in rows]
@@ -429,7 +432,7 @@ def test_ties_shared(standings: dict[Key, Standing], outcome: BatchOutcome) -> N
     for block, pair, rank in [
         ("department", ("so-tu-phap", "so-y-te"), 6),
         ("district", ("huyen-van-giang", "huyen-yen-my"), 4),
-        ("commune", ("xa-xuan-quan", "xa-phung-cong"), 46),
+        ("commune", ("xa-xuan-quan", "xa-phung-cong"), 52),
     ]:
         assert [standings[(block, u)].rank for u in pair] == [rank, rank]
         ranks = [s.rank for s in outcome.tables[block]]
@@ -461,17 +464,20 @@ def test_shared_ranks_for_any_totals(pack: Pack, units: list[tuple[Decimal, str]
             status=RANKED,
             total=total,
             published_total=total,
+            max_total=Decimal(100),
+            percent=total / 100,
+            published_percent=total,  # of a maximum of 100
             parent=parent,
         )
         for i, (total, parent) in enumerate(units)
     ]
     rows = ce.rank(pack, standings, roster=False)["commune"]
-    totals = [s.published_total for s in rows]
+    totals = [s.published_percent for s in rows]
     assert totals == sorted(totals, reverse=True)
     for s in rows:
-        assert s.rank == competition_rank(s.published_total, totals)
-        mates = [o.published_total for o in rows if o.parent == s.parent]
-        assert s.rank_in_parent == competition_rank(s.published_total, mates)
+        assert s.rank == competition_rank(s.published_percent, totals)
+        mates = [o.published_percent for o in rows if o.parent == s.parent]
+        assert s.rank_in_parent == competition_rank(s.published_percent, mates)
 
 
 # --- 9–12: self-assessment, districts rank communes, verification, the form ----------------
@@ -514,8 +520,8 @@ def test_districts_rank_their_communes(
     assert standings[("commune", "tt-nhu-quynh")].parent == "huyen-van-lam"
     assert standings[("commune", "xa-hong-van")].parent == "huyen-an-thi"
     for s in communes:
-        mates = [o.published_total for o in communes if o.parent == s.parent]
-        assert s.rank_in_parent == competition_rank(s.published_total, mates)
+        mates = [o.published_percent for o in communes if o.parent == s.parent]
+        assert s.rank_in_parent == competition_rank(s.published_percent, mates)
     # every district's file holds its own communes, and each district has one first commune
     for path in EXAMPLES.glob("commune-*.json"):
         district = path.stem.removeprefix("commune-")
@@ -749,7 +755,7 @@ def test_cases_hold(pack: Pack, index: int) -> None:
 
 
 def test_cases_file_reads_as_a_pack_file() -> None:
-    assert len(read_yaml_file(str(CASES)).data) == 4
+    assert len(load_cases(CASES)) == 4
 
 
 # --- the inputs' direction ------------------------------------------------------------------
@@ -779,7 +785,7 @@ def test_cli_evaluate_prints_every_block(
     assert proc.stdout.count("Hạng trong huyện") == 1  # the commune block alone
     for line in proc.stdout.splitlines():
         if "Thị trấn Như Quỳnh" in line:
-            assert line.split()[-2:] == ["10", "2"]  # rank in the province, in Văn Lâm
+            assert line.split()[-2:] == ["15", "4"]  # rank in the province, in Văn Lâm
 
 
 def test_cli_ranking_report(
@@ -812,3 +818,50 @@ def test_cli_check(cli: dict[str, subprocess.CompletedProcess[str]]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "3 blocks" in proc.stdout and "4 levels — ok" in proc.stdout
     assert "no provenance" not in proc.stderr
+
+
+# --- 22: ranked on the share of the maximum, which the levels use ---------------------------
+
+
+def test_ranked_on_the_share_of_each_units_maximum(
+    results: dict[Key, UnitResult], standings: dict[Key, Standing]
+) -> None:
+    """Rule 22: ``so-ngoai-vu`` (335.17 of 490: 68.40 %) ranks above
+    ``so-giao-duc-va-dao-tao`` (335.39 of 500: 67.08 %)."""
+    ngoai_vu, giao_duc = ("department", "so-ngoai-vu"), ("department", "so-giao-duc-va-dao-tao")
+    assert results[ngoai_vu].max_total == 490 and results[giao_duc].max_total == 500
+    assert results[ngoai_vu].total < results[giao_duc].total
+    assert (standings[ngoai_vu].rank, standings[giao_duc].rank) == (11, 12)
+
+
+def test_on_the_total_the_order_would_invert(tmp_path: Path) -> None:
+    """Rule 22 is ``ranking.measure: percent``."""
+    on_total = _altered(tmp_path, "pack.yaml", "  measure: percent", "  measure: total")
+    table = ce.rank_lookup(_batch(on_total)[0].tables)
+    assert table[("department", "so-ngoai-vu")].rank == 12
+    assert table[("department", "so-giao-duc-va-dao-tao")].rank == 11
+
+
+def test_the_table_shows_each_units_own_maximum(
+    cli: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    """Rule 22: no "/500" over a unit scored out of 490: a column gives each maximum, and
+    the note says what the rank compares."""
+    out = cli["evaluate"].stdout
+    assert "Tổng điểm (/500)" not in out and "Điểm tối đa" in out
+    assert "Xếp hạng (theo tỷ lệ %)" in out and "Xếp hạng theo tỷ lệ %" in out
+    line = next(x for x in out.splitlines() if "Sở Ngoại vụ" in x)
+    assert "335.17" in line and " 490 " in line and "68.40" in line
+
+
+def test_an_id_off_the_roster_is_refused(pack: Pack) -> None:
+    """Rule 23: ``so-tai-chin`` is refused with the roster's ``so-tai-chinh``; communes,
+    which the roster does not list, are not checked."""
+    records = _records()
+    record = {**records[("department", "so-tai-chinh")], "id": "so-tai-chin"}
+    with pytest.raises(ce.EvaluationError) as caught:
+        ce.evaluate(pack, record)
+    (error,) = caught.value.errors
+    assert error.field == "id" and "did you mean 'so-tai-chinh'" in error.message
+    commune = next(r for k, r in records.items() if k[0] == "commune")
+    assert ce.evaluate(pack, {**commune, "id": "xa-moi"}).unit_id == "xa-moi"

@@ -26,15 +26,20 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import criteria_engine as ce
-from criteria_engine.evaluation.batch import BatchOutcome, run_batch
-from criteria_engine.evaluation.unit import round_published
-from criteria_engine.inputs.records import check_record
-from criteria_engine.loading.finder import PackNotFound, find
-from criteria_engine.model.pack import Pack
-from criteria_engine.model.problems import PackError
-from criteria_engine.model.results import LATE, MISSING, RANKED, Standing, UnitResult
-from criteria_engine.reports import ReportContext, Table
-from criteria_engine.reports.registry import available_reports, find_report
+from criteria_engine import (
+    LATE,
+    MISSING,
+    RANKED,
+    BatchOutcome,
+    Pack,
+    PackError,
+    PackNotFound,
+    Standing,
+    UnitResult,
+    check_record,
+    run_batch,
+)
+from criteria_engine.reports import ReportContext, Table, available_reports, find_report
 from criteria_engine.testing.packtools import (
     Key,
     PackCopy,
@@ -96,10 +101,10 @@ BOUNDARY_UNITS = (
     Expected("district", "tp-kon-tum", "88.75", "88.75", 100, "Tốt", 1),
     Expected("district", "huyen-ia-h-drai", "38.82", "38.82", 96, "Yếu", None),
     Expected("commune", "phuong-quyet-thang", "87", "85", 100, "Tốt", 6),
-    Expected("commune", "tt-dak-to", "70", "70", 100, "Khá", 39),
+    Expected("commune", "tt-dak-to", "70", "70", 100, "Khá", 43),
     Expected("commune", "xa-tu-mo-rong", "53", "50", 100, "Trung bình", 83),
-    Expected("commune", "xa-dak-ui", "66.5", "66.5", 100, "Trung bình", 51),
-    Expected("commune", "xa-sa-binh", "66.5", "66.5", 100, "Trung bình", 51),
+    Expected("commune", "xa-dak-ui", "66.5", "66.5", 100, "Trung bình", 52),
+    Expected("commune", "xa-sa-binh", "66.5", "66.5", 100, "Trung bình", 52),
     Expected("commune", "xa-ngok-tem", "80.99", "80.99", 100, "Khá", None),
     Expected("commune", "xa-dak-pek", "63.65", "63.65", 100, "Trung bình", None),
 )
@@ -283,9 +288,9 @@ def test_based_on_2392(pack: Pack) -> None:
 
 def test_in_force_on_signing(pack: Pack) -> None:
     assert pack.decision.effective == pack.decision.signed == dt.date(2021, 10, 21)
-    assert find("kontum", period="2021").resolve() == PACK_DIR
+    assert ce.find_pack("kontum", period="2021").resolve() == PACK_DIR
     with pytest.raises(PackNotFound, match="966/QĐ-UBND"):
-        find("kontum", period="2020")
+        ce.find_pack("kontum", period="2020")
 
 
 def test_two_blocks_with_annexes(pack: Pack) -> None:
@@ -328,18 +333,19 @@ def test_example_unit_counts(pack: Pack, outcome: BatchOutcome) -> None:
 def test_ties_shared(pack: Pack, outcome: BatchOutcome, standings: dict[Key, Standing]) -> None:
     for block, pair, rank in [
         ("district", ("huyen-dak-to", "huyen-ngoc-hoi"), 3),
-        ("commune", ("xa-dak-ui", "xa-sa-binh"), 51),
+        ("commune", ("xa-dak-ui", "xa-sa-binh"), 52),
     ]:
         assert [standings[(block, u)].rank for u in pair] == [rank, rank]
         ranks = [s.rank for s in outcome.tables[block]]
         assert ranks.count(rank) == 2 and rank + 1 not in ranks and rank + 2 in ranks
     for block, rows in outcome.tables.items():
-        ranked = [s.published_total for s in rows if s.status == RANKED]
+        # ranked on the published percent: maxima differ (items that may not apply)
+        ranked = [s.published_percent for s in rows if s.status == RANKED]
         assert rows[0].rank == 1
         assert [s.rank for s in rows if s.status == RANKED] == [
             competition_rank(t, ranked) for t in ranked
         ]
-        # README: no other equal published totals among on-time units
+        # README: no other equal published percents among on-time units
         assert sum(1 for n in Counter(ranked).values() if n > 1) == 1, block
         # ranked alone, a block gets the very same ranks: the other block plays no part
         alone = ce.rank(pack, rows, roster=False)[block]
@@ -367,6 +373,9 @@ def test_shared_ranks_and_late_units_for_any_totals(
             status=LATE if late else RANKED,
             total=total,
             published_total=total,
+            max_total=Decimal(100),
+            percent=total / 100,
+            published_percent=total,  # of a maximum of 100
         )
         for i, (total, late) in enumerate(units)
     ]
@@ -394,7 +403,7 @@ def test_self_scores_kept(
             if c.children or not c.counted or not c.applies:
                 continue
             assert c.self_score is not None, (key, c.id)  # every scored leaf is self-assessed
-            if c.self_score != round_published(pack, declared[c.id]):
+            if c.self_score != ce.published(pack, declared[c.id]):
                 over.append((key[1], c.id))
     # every self-score is its own figures' score, rounded, except Kon Rẫy's over-claim
     assert over == [("huyen-kon-ray", "2.3")]
@@ -451,7 +460,7 @@ def test_verification_report_shows_published_figures(report_context: ReportConte
     pack = report_context.pack
     for row in rows:
         for column in ("self_score", "declared_score", "verified_score", "difference"):
-            assert row[column] == round_published(pack, row[column]), (row["unit_id"], column)
+            assert row[column] == ce.published(pack, row[column]), (row["unit_id"], column)
     # Thành phố Kon Tum had nothing corrected and scored itself faithfully: no difference
     assert all(r["difference"] == 0 for r in rows if r["unit_id"] == "tp-kon-tum")
 
@@ -840,3 +849,46 @@ def test_cli_check(cli: dict[str, subprocess.CompletedProcess[str]]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "2 blocks" in proc.stdout and "4 levels — ok" in proc.stdout
     assert "no provenance" not in proc.stderr
+
+
+# --- 9, 21, 22: approval state, ranking measure, late units' level --------------------------
+
+
+def test_results_are_official_only_once_approved(pack: Pack, outcome: BatchOutcome) -> None:
+    """Rule 9: UBND tỉnh approves and publishes (Điều 2): a batch is a draft until marked,
+    its ranking tables say so, and the saved results keep the state."""
+
+    assert outcome.state == "draft"
+    for state, words in (("draft", "Dự thảo"), ("approved", "Đã được phê duyệt")):
+        marked = outcome.with_state(state)
+        for table in find_report(pack, "ranking").build(ReportContext(pack, marked)):
+            assert f"Trạng thái kết quả: {words}" in (table.note or "")
+        assert ce.outcome_json(marked, "2021")["state"] == state
+
+
+def test_communes_without_postal_requests_rank_on_their_percent(
+    results: dict[Key, UnitResult], standings: dict[Key, Standing]
+) -> None:
+    """Rule 21: ``xa-ngok-bay`` (65.63 of 97, 67.66 %) ranks above ``xa-dak-choong``
+    (66.93 of 100): the rank compares the percent, as the levels do."""
+    ngok_bay, dak_choong = ("commune", "xa-ngok-bay"), ("commune", "xa-dak-choong")
+    assert results[ngok_bay].max_total == 97 and results[ngok_bay].total < results[dak_choong].total
+    assert standings[ngok_bay].rank < standings[dak_choong].rank
+
+
+def test_on_the_total_the_commune_would_rank_below(tmp_path: Path) -> None:
+    """Rule 21 is ``ranking.measure: percent``."""
+    on_total = _altered(tmp_path, "pack.yaml", "  measure: percent", "  measure: total")
+    table = ce.rank_lookup(run_batch(on_total, _files()).tables)
+    assert table[("commune", "xa-ngok-bay")].rank > table[("commune", "xa-dak-choong")].rank
+
+
+def test_late_units_keep_their_level(standings: dict[Key, Standing], tmp_path: Path) -> None:
+    """Rule 22: the notice says nothing of a late form; late units are not ranked and keep
+    their level (``ranking.unranked_level: true``); set to false, they show none."""
+    late = [s for s in standings.values() if s.status == LATE]
+    assert {s.unit_id for s in late} == {"huyen-ia-h-drai", "xa-dak-pek", "xa-ngok-tem"}
+    assert all(s.level is not None for s in late)
+    withheld = _altered(tmp_path, "pack.yaml", "unranked_level: true", "unranked_level: false")
+    rows = run_batch(withheld, _files()).tables
+    assert all(s.level is None for r in rows.values() for s in r if s.status == LATE)

@@ -15,3 +15,9 @@ class InvalidUnits(click.ClickException):
     """Some submissions were invalid; the rest were still evaluated: exit 1."""
 
     exit_code = 1
+
+
+class OutputProblem(click.ClickException):
+    """The output file cannot be written: exit 2, found before any work where it can be."""
+
+    exit_code = 2

@@ -11,17 +11,30 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
-from typing import Any
 
 import click
 
+from ..model.results import RESULT_STATES
 from ..reports.formats import FORMATS as OUTPUT_FORMATS
+from ._checks import check_block as _check_block
+from ._checks import unit_caveats
 from .errors import InvalidUnits, PackProblem
+from .output import check_output
+from .output import write_output as _write
 
 #: the output formats' names, from their registry (which loads no renderer)
 FORMATS = tuple(OUTPUT_FORMATS)
 SUBMISSION_SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
+#: where the results stand: shown by the ranking tables and kept in the saved JSON
+STATE_OPTION = click.option(
+    "--state",
+    type=click.Choice(RESULT_STATES),
+    default=RESULT_STATES[0],
+    show_default=True,
+    help="Approval state of these results: draft, verified, approved (by UBND tỉnh), published.",
+)
 
 
 def _load(name: str, period: str | None = None):
@@ -60,18 +73,6 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
         else:
             raise click.UsageError(f"no such file or folder: {path}")
     return files
-
-
-def _write(text: str | bytes, output: str | None) -> None:
-    if output is None:
-        if isinstance(text, bytes):
-            raise click.UsageError("this format is binary: give -o FILE")
-        click.echo(text, nl=False)
-        return
-    mode = "wb" if isinstance(text, bytes) else "w"
-    with open(output, mode, **({} if isinstance(text, bytes) else {"encoding": "utf-8"})) as f:
-        f.write(text)
-    click.echo(f"wrote {output}", err=True)
 
 
 class _Progress:
@@ -113,7 +114,7 @@ def _report_errors(outcome, quiet: bool) -> None:
     if not quiet:
         click.echo(
             f"{outcome.units_in} units: {outcome.results} evaluated, "
-            f"{outcome.units_in - outcome.results} with errors",
+            f"{_failed(outcome)} with errors",
             err=True,
         )
 
@@ -132,13 +133,29 @@ def _only_block(outcome, results: list, pack, block_id: str | None):
     """The batch narrowed to one block (``--block``), for every format alike."""
     if not block_id:
         return outcome, results
-    known = [b.id for b in pack.blocks]
-    if block_id not in known:
-        raise click.UsageError(f"no block {block_id!r} in {pack.label}; blocks: {', '.join(known)}")
+    _check_block(pack, block_id)
     return outcome.only_block(block_id), [r for r in results if r.block == block_id]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _failed(outcome) -> int:
+    """How many records could not be evaluated (records, not ids: two bad records with
+    one id are two)."""
+    return outcome.units_in - outcome.results
+
+
+class _Main(click.Group):
+    """The command group; Ctrl-C anywhere in a command ends it with one line and exit 130
+    (the shell's code for an interrupt), never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted (Ctrl-C): stopped before finishing", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="criteria-engine")
 def main() -> None:
     """Score, rank and report Vietnamese provincial e-government evaluations.
@@ -150,18 +167,35 @@ def main() -> None:
 @main.command("packs")
 def packs_command() -> None:
     """List the installed packs and their versions."""
-    from tabulate import tabulate
-
     from ..loading.finder import installed
 
     rows = [
         (r.label, r.decision, r.effective.isoformat() if r.effective else "", r.title)
         for r in installed()
     ]
-    click.echo(tabulate(rows, headers=["pack", "decision", "effective", "title"]))
+    click.echo(_columns(("pack", "decision", "effective", "title"), rows))
 
 
-def _tree_rows(crit, depth: int):
+def _columns(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Left-aligned text columns under a dashed rule (as ``tabulate``'s "simple" style
+    prints them), without loading it: the lightest command should start fastest."""
+
+    def width(text: str) -> int:
+        return sum(not unicodedata.combining(char) for char in text)
+
+    widths = [
+        max(width(column[0]) + 2, *map(width, column))  # a heading keeps 2 spaces of room
+        for column in zip(headers, *rows, strict=True)
+    ]
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = (c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def _tree_rows(pack, crit, depth: int):
     """The ``show`` lines of a criterion and everything below it, indented by depth."""
     formula = (
         crit.formula.text if crit.formula else ("tổng các tiêu chí con" if crit.children else "")
@@ -169,9 +203,12 @@ def _tree_rows(crit, depth: int):
     if crit.applies is not None:
         formula += f"  [áp dụng khi: {crit.applies.text}]"
     status = crit.provenance.status if crit.provenance else ""
-    yield ("  " * depth + crit.id, crit.title, crit.max, crit.kind, formula, status)
+    from ..evaluation.rounding import published
+
+    maximum = published(pack, crit.max)  # with the places the pack publishes
+    yield ("  " * depth + crit.id, crit.title, maximum, crit.kind, formula, status)
     for child in crit.children:
-        yield from _tree_rows(child, depth + 1)
+        yield from _tree_rows(pack, child, depth + 1)
 
 
 @main.command("show")
@@ -180,6 +217,7 @@ def _tree_rows(crit, depth: int):
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table")
 def show_command(pack: str, block_id: str | None, fmt: str) -> None:
     """Show the criteria tree with maximum points and formulas."""
+    from ..evaluation.rounding import published
     from ..reports import Table, render_tables
 
     loaded = _load(pack)
@@ -187,10 +225,10 @@ def show_command(pack: str, block_id: str | None, fmt: str) -> None:
     for block in loaded.blocks:
         if block_id and block.id != block_id:
             continue
-        rows = [row for crit in block.criteria for row in _tree_rows(crit, 0)]
+        rows = [row for crit in block.criteria for row in _tree_rows(loaded, crit, 0)]
         tables.append(
             Table(
-                f"{block.id}: {block.title} (tối đa {block.max_total})",
+                f"{block.id}: {block.title} (tối đa {published(loaded, block.max_total)})",
                 ("id", "tiêu chí", "tối đa", "loại", "công thức", "nguồn"),
                 tuple(rows),
                 keys=("id", "title", "max", "kind", "formula", "provenance"),
@@ -264,6 +302,7 @@ def template_command(pack: str, block_id: str, fmt: str, multi: bool, output: st
         block = loaded.block(block_id)
     except KeyError:
         raise click.UsageError(f"no block {block_id!r} in {loaded.label}") from None
+    check_output(output, binary=fmt == "xlsx")
     if fmt == "xlsx":
         from ..inputs.forms import survey_form
 
@@ -286,21 +325,20 @@ def template_command(pack: str, block_id: str, fmt: str, multi: bool, output: st
 @click.argument("files", nargs=-1, required=True)
 def validate_command(pack: str, files: tuple[str, ...]) -> None:
     """Check submissions without evaluating them."""
-    from ..evaluation.batch import check_units
+    from ..evaluation.batch import RecordWatch, check_units
     from ..inputs.records import Submission, SubmissionError, read_records
 
     paths = _expand(files)
     loaded = _load(pack, _period_of(paths))
-    good = bad = 0
-    bad_units: set = set()
-    for item in check_units(loaded, read_records(paths)):
+    good = 0
+    reading = RecordWatch()  # counts records, not ids
+    for item in check_units(loaded, reading.watch(read_records(paths))):
         if isinstance(item, SubmissionError):
             click.echo(f"error: {item.render()}", err=True)
-            bad_units.add((item.file, item.unit or item.where))
         elif isinstance(item, Submission):
             good += 1
-    bad = len(bad_units)
-    click.echo(f"{good + bad} units: {good} valid, {bad} invalid")
+    bad = reading.records - good
+    click.echo(f"{reading.records} units: {good} valid, {bad} invalid")
     if bad:
         raise InvalidUnits(f"{bad} invalid unit(s)")
 
@@ -312,6 +350,7 @@ def validate_command(pack: str, files: tuple[str, ...]) -> None:
 @click.option("-o", "--output", help="Write to this file (required for xlsx).")
 @click.option("--block", "block_id", help="Only this block's table.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@STATE_OPTION
 def evaluate_command(
     pack: str,
     files: tuple[str, ...],
@@ -319,6 +358,7 @@ def evaluate_command(
     output: str | None,
     block_id: str | None,
     quiet: bool,
+    state: str,
 ) -> None:
     """Evaluate submissions and print the ranking of every block.
 
@@ -329,16 +369,18 @@ def evaluate_command(
 
     form = output_format(fmt)
     paths = _expand(files)
+    check_output(output, binary=form.binary, inputs=paths)
     period = _period_of(paths)
     loaded = _load(pack, period)
+    _check_block(loaded, block_id)
     outcome, results = _run(loaded, paths, quiet=quiet, need_results=form.batch_needs_results)
+    outcome = outcome.with_state(state)
     outcome, results = _only_block(outcome, results, loaded, block_id)
     _write(form.render_batch(ReportContext(loaded, outcome, results, period=period)), output)
     _report_errors(outcome, quiet)
     if outcome.errors:
         raise InvalidUnits(
-            f"{len({(e.file, e.unit or e.where) for e in outcome.errors})} "
-            "unit(s) could not be evaluated; the others are above"
+            f"{_failed(outcome)} unit(s) could not be evaluated; the others are above"
         )
 
 
@@ -347,8 +389,9 @@ def evaluate_command(
 @click.argument("files", nargs=-1, required=True)
 @click.option("--unit", "unit_id", required=True, help="The unit's id.")
 @click.option("--criterion", "criterion_id", help="Only this criterion (and its children).")
+@STATE_OPTION
 def explain_command(
-    pack: str, files: tuple[str, ...], unit_id: str, criterion_id: str | None
+    pack: str, files: tuple[str, ...], unit_id: str, criterion_id: str | None, state: str
 ) -> None:
     """Explain why a unit got each point: formula, inputs, each step, cap."""
     from ..evaluation.explain import explain_unit
@@ -356,9 +399,11 @@ def explain_command(
     paths = _expand(files)
     loaded = _load(pack, _period_of(paths))
     try:
-        click.echo(explain_unit(loaded, paths, unit_id, criterion_id))
+        text = explain_unit(loaded, paths, unit_id, criterion_id)
     except LookupError as exc:
         raise click.UsageError(str(exc.args[0])) from None
+    click.echo(text)
+    click.echo(unit_caveats(loaded, paths, unit_id, state))
 
 
 @main.command("report")
@@ -373,6 +418,8 @@ def explain_command(
     help="Saved results of the previous period (evaluate --format json).",
 )
 @click.option("-q", "--quiet", is_flag=True)
+@click.option("--weights", help="How far weights move (sensitivity), e.g. 10% (default 10%).")
+@STATE_OPTION
 def report_command(
     pack: str,
     name: str,
@@ -381,6 +428,8 @@ def report_command(
     output: str | None,
     previous: str | None,
     quiet: bool,
+    weights: str | None,
+    state: str,
 ) -> None:
     """Run a report (built-in or the pack's own) on submissions."""
     from ..reports import ReportContext, find_report, output_format
@@ -392,10 +441,12 @@ def report_command(
         report = find_report(loaded, name)
     except LookupError as exc:
         raise click.UsageError(str(exc.args[0])) from None
-    prev: dict[str, Any] | None = None
+    binary = output_format(report.document or fmt).binary
+    check_output(output, binary=binary, inputs=paths)
+    prev = None
     if previous:
         try:
-            prev = load_previous(previous)
+            prev = load_previous(previous, pack=loaded, period=_period_of(paths))
         except PreviousResultsError as exc:
             raise click.UsageError(str(exc)) from None
     elif report.needs_previous:
@@ -407,7 +458,12 @@ def report_command(
         quiet=quiet,
         need_results=report.needs_results or form.batch_needs_results or bool(report.document),
     )
-    ctx = ReportContext(loaded, outcome, results, prev, period=_period_of(paths))
+    outcome = outcome.with_state(state)
+    options = {"weights": _weights(weights)} if weights else {}
+    period = _period_of(paths)
+    ctx = ReportContext(
+        loaded, outcome, results, prev, options=options, period=period, files=tuple(paths)
+    )
     if report.document:  # a whole document in one format of its own (the HTML report)
         _write(output_format(report.document).render_batch(ctx), output)
     else:
@@ -415,6 +471,20 @@ def report_command(
     _report_errors(outcome, quiet)
     if outcome.errors:
         raise InvalidUnits("some units could not be evaluated; see the errors above")
+
+
+def _weights(text: str):
+    from decimal import InvalidOperation
+
+    from ..reports.analyses import parse_weights
+
+    try:
+        value = parse_weights(text)
+    except InvalidOperation:
+        raise click.BadParameter(f"{text!r} is not a percentage such as 10%") from None
+    if not 0 <= value < 1:
+        raise click.BadParameter(f"{text!r}: weights can move by 0 to less than 100 %")
+    return value
 
 
 @main.command("reports")
@@ -430,7 +500,10 @@ def reports_command(pack: str) -> None:
 if __name__ == "__main__":  # pragma: no cover
     main()
 
+from ..service.cli import COMMANDS as SERVICE_COMMANDS  # noqa: E402  (loads only click)
 from .authoring import new_command, test_command  # noqa: E402
 
 main.add_command(test_command)
 main.add_command(new_command)
+for _command in SERVICE_COMMANDS:  # serve, db, users: the online round
+    main.add_command(_command)

@@ -19,7 +19,7 @@ import attrs
 from . import limits
 from ._steps import Row, analyse
 from .errors import DslCheckError, DslLimitError, Problem
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, Param
 from .nodes import (
     And,
     Arith,
@@ -83,6 +83,10 @@ def check(
         )
     return typed
 
+
+#: Argument kinds checked by their own rule rather than as ordinary values.
+_SPECIAL = frozenset({Param.CRITERION, Param.AGGREGATED})
+_PARAM_TYPES = {Param.NUMBER: Type.NUMBER, Param.CONDITION: Type.BOOLEAN}
 
 _ARTICLE = {Type.NUMBER: "a number", Type.BOOLEAN: "a condition (true/false)", Type.TEXT: "a text"}
 _RESULT_HINTS = {
@@ -311,14 +315,12 @@ class _Checker(Visitor[Node]):
         function = FUNCTIONS.get(node.function)
         if function is None:
             return self._unknown_call(node)
-        if node.function in ("score", "best", "mean"):
-            args = node.args  # checked specially below: they are not ordinary values
-        else:
-            args = tuple(self.visit(arg) for arg in node.args)
-        count = len(args)
-        if count < function.min_args or (
-            function.max_args is not None and count > function.max_args
-        ):
+        count = len(node.args)
+        if not function.takes(count):
+            args = tuple(
+                arg if function.param(i) in _SPECIAL else self.visit(arg)
+                for i, arg in enumerate(node.args)
+            )
             self.error(
                 node,
                 "wrong-arity",
@@ -326,21 +328,24 @@ class _Checker(Visitor[Node]):
                 f"write {function.signature}",
             )
             return self.typed(node, None, args=args)
-        ok = True
-        if function.arg_type is not None:
-            for number, arg in enumerate(args, start=1):
-                what = f"argument {number} of {node.function}()"
-                ok = self.need(arg, function.arg_type, what) and ok
-        elif node.function == "round":
-            ok = self.need(args[0], Type.NUMBER, "argument 1 of round()")
-            ok = self._round_places(args[1]) and ok
-        elif node.function == "score":
-            args = (self._criterion(args[0]),)
-            ok = args[0].type is Type.TEXT
-        else:
-            args = (self._aggregated(node.function, args[0]),)
-            ok = args[0].type is Type.NUMBER
-        return self.typed(node, Type.NUMBER if ok else None, args=args)
+        ok, args = True, []
+        for number, arg in enumerate(node.args, start=1):
+            param = function.param(number - 1)
+            what = f"argument {number} of {node.function}()"
+            if param is Param.NUMBER or param is Param.CONDITION:
+                arg = self.visit(arg)
+                ok = self.need(arg, _PARAM_TYPES[param], what) and ok
+            elif param is Param.PLACES:
+                arg = self.visit(arg)
+                ok = self._round_places(arg) and ok
+            elif param is Param.CRITERION:
+                arg = self._criterion(arg)
+                ok = arg.type is Type.TEXT and ok
+            else:
+                arg = self._aggregated(node.function, arg)
+                ok = arg.type is Type.NUMBER and ok
+            args.append(arg)
+        return self.typed(node, function.returns if ok else None, args=tuple(args))
 
     def _unknown_call(self, node: Call) -> Node:
         args = tuple(self.visit(arg) for arg in node.args)

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import decimal
 import functools
+import marshal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from types import CodeType
+from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any
 
 from .errors import DslEvaluationError
 from .evaluate import EMPTY, Value, evaluate
-from .functions import AGGREGATES
+from .functions import AGGREGATES, FUNCTIONS, Aggregate, aggregate_of
 from .nodes import (
     And,
     Arith,
@@ -52,7 +53,7 @@ from .printer import to_source
 from .types import Type
 from .visitor import Visitor
 
-__all__ = ["Formula", "compile_node"]
+__all__ = ["Formula", "compile_node", "formula_state", "restore_formula"]
 
 #: What the generated function turns into a :class:`DslEvaluationError`.
 _CAUGHT = (ArithmeticError, LookupError, TypeError, ValueError)
@@ -62,9 +63,9 @@ class Formula(functools.partial):  # type: ignore[type-arg]
     """A checked, compiled formula; call it with a unit's values to get its result.
 
     ``formula(values, scores=EMPTY, aggregates=EMPTY)``: ``values`` maps input names to
-    values, ``scores`` criterion ids to their (Decimal) scores, ``aggregates`` keys such
-    as ``"best:docs_total"`` to batch-wide values. The result is a ``Decimal``, ``bool``
-    or ``str`` according to ``type``.
+    values, ``scores`` criterion ids to their (Decimal) scores, ``aggregates`` the
+    :attr:`Aggregate.key` of each batch-wide figure (``"best:docs_total"``) to its value.
+    The result is a ``Decimal``, ``bool`` or ``str`` according to ``type``.
 
     A formula is a read-only ``functools.partial`` of its generated function so that a
     call goes straight from C into that function: a Python ``__call__`` method would
@@ -78,6 +79,7 @@ class Formula(functools.partial):  # type: ignore[type-arg]
     """
 
     __slots__ = (
+        "_folded",
         "_origin",
         "_written",
         "aggregates",
@@ -99,8 +101,8 @@ class Formula(functools.partial):  # type: ignore[type-arg]
     inputs: frozenset[str]
     #: ``(criterion_id, line, column)`` of each ``score("…")``, in source order.
     references: tuple[tuple[str, int, int], ...]
-    #: ``("best" | "mean", input_name)`` pairs the formula needs from the batch.
-    aggregates: frozenset[tuple[str, str]]
+    #: The block-wide figures the formula needs from the batch (``best(x)``, ``mean(x)``).
+    aggregates: frozenset[Aggregate]
     #: The generated Python source, for ``show`` and debugging.
     python_source: str
 
@@ -147,7 +149,26 @@ def compile_node(node: Node, *, text: str | None = None, origin: str | None = No
         raise ValueError("compile_node needs a checked tree (use check() first)")
     canonical = to_source(node)
     generator = _CodeGenerator()
-    function_source = generator.function(optimize(node))
+    folded = optimize(node)
+    function_source = generator.function(folded)
+    prelude = "".join(line + "\n" for line in generator.prelude)
+    source = f"{prelude}\n\n{function_source}" if prelude else function_source
+    code = _code(function_source).co_consts[0]  # the code of the function itself
+    assert isinstance(code, CodeType)
+    return _formula(node, folded, code, generator.bound, canonical, source, text, origin)
+
+
+def _formula(
+    node: Node,
+    folded: Node,
+    code: CodeType,
+    bound: dict[str, object],
+    canonical: str,
+    source: str,
+    text: str | None,
+    origin: str | None,
+) -> Formula:
+    """A :class:`Formula` around the generated function ``code`` and its constants."""
     shown_text = text if text is not None else canonical
 
     def fail(exc: Exception, values: Any, scores: Any, aggregates: Any) -> DslEvaluationError:
@@ -162,21 +183,11 @@ def compile_node(node: Node, *, text: str | None = None, origin: str | None = No
             origin=origin,
         )
 
-    namespace: dict[str, Any] = {
-        "__builtins__": {"min": min, "max": max, "abs": abs},
-        "_EMPTY": EMPTY,
-        "_ZERO": Decimal(0),
-        "_HALF_UP": decimal.ROUND_HALF_UP,
-        "_CAUGHT": _CAUGHT,
-        "_fail": fail,
-        **generator.bound,
-    }
-    exec(_code(function_source), namespace)  # the generated source only
-    prelude = "".join(line + "\n" for line in generator.prelude)
-    source = f"{prelude}\n\n{function_source}" if prelude else function_source
+    namespace: dict[str, Any] = {**_HELPERS, "_EMPTY": EMPTY, "_fail": fail, **bound}
+    function = FunctionType(code, namespace, "formula", (EMPTY, EMPTY))
     inputs, references, aggregates = _uses(node)
     return Formula(
-        namespace["formula"],
+        function,
         text=canonical,
         node=node,
         type=node.type,
@@ -186,7 +197,42 @@ def compile_node(node: Node, *, text: str | None = None, origin: str | None = No
         python_source=source,
         _written=text,
         _origin=origin,
+        _folded=folded,
     )
+
+
+def formula_state(formula: Formula) -> tuple[Any, ...]:
+    """What :func:`restore_formula` needs to rebuild ``formula`` without compiling it
+    again: its trees, texts and constants, and its function's code as ``marshal`` bytes
+    (valid for this Python version only: keep it where the version is part of the key)."""
+    function = formula.func
+    names = set(_HELPERS) | {"_EMPTY", "_fail"}
+    bound = {k: v for k, v in function.__globals__.items() if k not in names}
+    return (
+        formula.node,
+        formula._folded,
+        marshal.dumps(function.__code__),
+        bound,
+        formula.text,
+        formula.python_source,
+        formula._written,
+        formula._origin,
+    )
+
+
+def restore_formula(state: tuple[Any, ...]) -> Formula:
+    """The formula :func:`formula_state` described."""
+    node, folded, code, bound, canonical, source, text, origin = state
+    return _formula(node, folded, marshal.loads(code), bound, canonical, source, text, origin)
+
+
+#: What generated code may use besides its own constants: three builtins and two values.
+_HELPERS: dict[str, Any] = {
+    "__builtins__": {"min": min, "max": max, "abs": abs},
+    "_ZERO": Decimal(0),
+    "_HALF_UP": decimal.ROUND_HALF_UP,
+    "_CAUGHT": _CAUGHT,
+}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -201,11 +247,11 @@ def _code(function_source: str) -> CodeType:
 
 def _uses(
     node: Node,
-) -> tuple[frozenset[str], tuple[tuple[str, int, int], ...], frozenset[tuple[str, str]]]:
+) -> tuple[frozenset[str], tuple[tuple[str, int, int], ...], frozenset[Aggregate]]:
     """The inputs, criterion references and aggregates a checked tree refers to."""
     inputs: set[str] = set()
     references: list[tuple[str, int, int]] = []
-    aggregates: set[tuple[str, str]] = set()
+    aggregates: set[Aggregate] = set()
     skip: set[int] = set()
     for current in walk(node):
         if isinstance(current, Call) and current.function == "score":
@@ -213,10 +259,8 @@ def _uses(
             assert isinstance(key, str)
             references.append((key, current.line, current.column))
         elif isinstance(current, Call) and current.function in AGGREGATES:
-            argument = current.args[0]
-            assert isinstance(argument, Name)
-            aggregates.add((current.function, argument.name))
-            skip.add(id(argument))
+            aggregates.add(aggregate_of(current))
+            skip.add(id(current.args[0]))
         elif isinstance(current, Name) and id(current) not in skip:
             inputs.add(current.name)
     return frozenset(inputs), tuple(references), frozenset(aggregates)
@@ -361,38 +405,27 @@ class _CodeGenerator(Visitor[str]):
         return "(" + " else ".join(parts) + ")"
 
     def visit_Call(self, node: Call) -> str:
-        name = node.function
-        if name == "score":
-            return f"scores[{_str_literal(constant_value(node.args[0]))}]"
-        if name in AGGREGATES:
-            argument = node.args[0]
-            assert isinstance(argument, Name)
-            return f"aggregates[{_str_literal(name + ':' + argument.name)}]"
-        if name == "round":
-            places = constant_value(node.args[1])
-            assert isinstance(places, Decimal)
-            quantum = Decimal(1).scaleb(-int(places))
-            exponent = self.hoist("_c", _decimal_literal(quantum), quantum)
-            return f"{self.visit(node.args[0])}.quantize({exponent}, _HALF_UP)"
-        if name == "count":
-            counts = tuple(Decimal(i) for i in range(len(node.args) + 1))
-            literal = "(" + ", ".join(map(_decimal_literal, counts)) + ")"
-            table = self.hoist("_n", literal, counts)
-            tests = " + ".join(f"(1 if {self.visit(arg)} else 0)" for arg in node.args)
-            return f"{table}[{tests}]"
-        args = [self.visit(arg) for arg in node.args]
-        if name == "ratio":
-            divisor = self.temporary()
-            return f"({args[0]} / {divisor} if ({divisor} := {args[1]}) else _ZERO)"
-        if name in ("min", "max"):
-            return f"{name}({', '.join(args)})"
-        if name == "clamp":
-            return f"min(max({args[0]}, {args[1]}), {args[2]})"
-        if name == "abs":
-            return f"abs({args[0]})"
-        if name == "sum":
-            return args[0] if len(args) == 1 else "(" + " + ".join(args) + ")"
-        raise TypeError(f"internal error: no code for function {name}()")
+        return FUNCTIONS[node.function].emit(self, node)
+
+    # -- what a function's ``emit`` form uses (see ``functions``) ---------------------
+
+    def of(self, node: Node) -> str:
+        """The Python expression of ``node``."""
+        return self.visit(node)
+
+    def constant(self, value: Decimal) -> str:
+        """A global name holding the number ``value``."""
+        return self.hoist("_c", _decimal_literal(value), value)
+
+    def table(self, values: tuple[Decimal, ...]) -> str:
+        """A global name holding the tuple of numbers ``values``."""
+        literal = "(" + ", ".join(map(_decimal_literal, values)) + ")"
+        return self.hoist("_n", literal, values)
+
+    @staticmethod
+    def lookup(mapping: str, key: str) -> str:
+        """Reading ``key`` (written as a string literal) from ``mapping``."""
+        return f"{mapping}[{_str_literal(key)}]"
 
 
 _COMPARE = {op: op for op in ("==", "!=", "<", "<=", ">", ">=")}

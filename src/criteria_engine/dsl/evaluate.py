@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 
 import attrs
 
 from .errors import DslEvaluationError
+from .functions import FUNCTIONS
 from .nodes import (
     And,
     Arith,
@@ -51,7 +52,6 @@ Value = Decimal | bool | str
 #: An empty read-only mapping, the default for scores and aggregates.
 EMPTY: Mapping[str, Decimal] = MappingProxyType({})
 
-_ZERO = Decimal(0)
 
 
 @attrs.frozen
@@ -74,7 +74,8 @@ def evaluate(
 ) -> Value:
     """The value of ``node`` for these inputs, criterion scores and batch aggregates.
 
-    ``aggregates`` is keyed ``"best:<input>"`` / ``"mean:<input>"``. Raises
+    ``aggregates`` is keyed by :attr:`Aggregate.key <criteria_engine.dsl.functions.Aggregate.key>`
+    (``"best:<input>"``). Raises
     :class:`DslEvaluationError` for a missing or ill-typed value, a division by zero or
     any other arithmetic failure; ``text`` and ``origin`` label that error.
     """
@@ -284,53 +285,9 @@ class _Evaluator(Visitor[Value]):
         return self.value(node.otherwise)
 
     def visit_Call(self, node: Call) -> Value:
-        name, args = node.function, node.args
-        if name == "score":
-            key = constant_value(args[0]) if len(args) == 1 else None
-            if not isinstance(key, str):
-                raise self.fail(node, "score() needs a criterion id")
-            return self.lookup(node, self.scores, key, f'score("{key}")')
-        if name in ("best", "mean"):
-            if len(args) != 1 or not isinstance(args[0], Name):
-                raise self.fail(node, f"{name}() needs an input name")
-            key = f"{name}:{args[0].name}"
-            return self.lookup(node, self.aggregates, key, f"{name}({args[0].name})")
-        if name == "ratio":
-            # The divisor first: when it is 0 the result is 0 and `a` is not computed.
-            divisor = self.number(args[1])
-            if not divisor:
-                return _ZERO
-            dividend = self.number(args[0])
-            return self.arithmetic(node, lambda: dividend / divisor)
-        if name == "count":
-            return Decimal(sum(1 for arg in [self.boolean(a) for a in args] if arg))
-        if name == "round":
-            x = self.number(args[0])
-            places = constant_value(args[1])
-            if not isinstance(places, Decimal):
-                raise self.fail(node, "round() needs a whole number of places")
-            exponent = Decimal(1).scaleb(-int(places))
-            return self.arithmetic(node, lambda: x.quantize(exponent, rounding=ROUND_HALF_UP))
-        function = _NUMERIC.get(name)
+        function = FUNCTIONS.get(node.function)
         if function is None:
-            raise self.fail(node, f"unknown function {name}()")
-        numbers = [self.number(arg) for arg in args]
-        if not numbers or (name == "clamp" and len(numbers) != 3):
-            raise self.fail(node, f"wrong number of arguments for {name}()")
-        return self.arithmetic(node, lambda: function(numbers))
-
-
-def _sum(numbers: list[Decimal]) -> Decimal:
-    total = numbers[0]
-    for number in numbers[1:]:
-        total = total + number
-    return total
-
-
-_NUMERIC: dict[str, Callable[[list[Decimal]], Decimal]] = {
-    "min": min,
-    "max": max,
-    "clamp": lambda n: min(max(n[0], n[1]), n[2]),
-    "abs": lambda n: abs(n[0]),
-    "sum": _sum,
-}
+            raise self.fail(node, f"unknown function {node.function}()")
+        if not function.takes(len(node.args)):
+            raise self.fail(node, f"wrong number of arguments for {node.function}()")
+        return function.compute(self, node)

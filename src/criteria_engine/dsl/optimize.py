@@ -17,6 +17,7 @@ import attrs
 
 from .errors import DslEvaluationError
 from .evaluate import EMPTY, evaluate
+from .functions import FUNCTIONS
 from .nodes import (
     And,
     Arith,
@@ -38,9 +39,6 @@ from .nodes import (
 from .visitor import Visitor
 
 __all__ = ["optimize"]
-
-#: Functions whose value depends on the data even with constant arguments.
-_DATA_FUNCTIONS = frozenset({"score", "best", "mean"})
 
 
 def optimize(node: Node) -> Node:
@@ -143,7 +141,7 @@ class _Folder(Visitor[Node]):
         return otherwise
 
     def visit_Call(self, node: Call) -> Node:
-        if node.function in _DATA_FUNCTIONS:
+        if FUNCTIONS[node.function].reads_data:
             return node
         args = tuple(self.visit(arg) for arg in node.args)
         new = attrs.evolve(node, args=args)

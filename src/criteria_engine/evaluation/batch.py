@@ -25,7 +25,7 @@ from ..inputs.records import (
     records_of,
 )
 from ..model.pack import Pack
-from ..model.results import EXCLUDED, INTERIM, Standing, UnitResult
+from ..model.results import DRAFT, EXCLUDED, INTERIM, RESULT_STATES, Standing, UnitResult
 from ..plugins.manager import get_plugin_manager
 from ..ranking.order import rank
 from .unit import Aggregator, EvaluationError, evaluate_submission, needed_aggregates
@@ -85,8 +85,13 @@ def counts_for_aggregates(pack: Pack, unit: Submission) -> bool:
 def block_aggregates(pack: Pack, units: Iterable[Any]) -> dict[str, dict]:
     """Every block's block-wide figures (``best``, ``mean``) over ``units``: what
     :func:`evaluate` needs to score one unit exactly as the whole batch would."""
+    return _aggregates(pack, check_units(pack, units))
+
+
+def _aggregates(pack: Pack, checked: Iterable[Submission | SubmissionError]) -> dict[str, dict]:
+    """:func:`block_aggregates` over units already checked."""
     aggregators = {b.id: Aggregator(b) for b in pack.blocks}
-    for unit in check_units(pack, units):
+    for unit in checked:
         if isinstance(unit, Submission) and counts_for_aggregates(pack, unit):
             aggregators[unit.block].add(unit)
     return {block_id: a.result() for block_id, a in aggregators.items()}
@@ -129,15 +134,18 @@ def evaluate_many(
     source = units if callable(units) else None
     needs = any(needed_aggregates(b) for b in pack.blocks)
     aggregates: dict[str, dict] = {}
-    if needs:
-        if source is None:
-            units = list(check_units(pack, units))  # held once: the aggregates need them all
-            first_pass: Iterable = units
-        else:
-            first_pass = source()
-        aggregates = block_aggregates(pack, first_pass)
+    stream: Iterable[Submission | SubmissionError]
+    if needs and source is None:
+        checked = list(check_units(pack, units))  # held once: the aggregates need them all
+        aggregates = _aggregates(pack, checked)
+        stream = checked
+    else:
+        if needs:
+            aggregates = block_aggregates(pack, source())
+        stream = check_units(pack, source() if source is not None else units)
     extra_findings = get_plugin_manager().hook.criteria_engine_unit_findings
-    stream = check_units(pack, source() if source is not None else units)
+    if not extra_findings.get_hookimpls():
+        extra_findings = None
     for unit in stream:
         if isinstance(unit, SubmissionError):
             yield unit
@@ -147,7 +155,7 @@ def evaluate_many(
         except EvaluationError as exc:
             yield from exc.errors
             continue
-        if extra_findings.get_hookimpls():
+        if extra_findings is not None:
             found = [f for fs in extra_findings(pack=pack, unit=unit, result=result) for f in fs]
             if found:
                 result = attrs.evolve(result, findings=(*result.findings, *found))
@@ -155,8 +163,43 @@ def evaluate_many(
 
 
 @attrs.frozen
+class FileNote:
+    """The remark at the top of a submission file (the bundled examples say they are
+    invented) and the blocks of its records: every output repeats it."""
+
+    file: str
+    note: str
+    blocks: frozenset[str] = frozenset()
+
+
+@attrs.define
+class RecordWatch:
+    """Watches the records going into a batch: counts them (a batch counts records, not
+    ids: two invalid records with one id are two) and keeps each file's note."""
+
+    records: int = 0
+    notes: dict[str, FileNote] = attrs.Factory(dict)
+
+    def watch(self, units: Iterable[Any]) -> Iterator[Any]:
+        self.records = 0  # one pass's count: a pack with aggregates reads the files twice
+        for item in _items(units):
+            # a reader reports a record's bad cells before the record itself: one record
+            self.records += 1 - len(item.problems) if isinstance(item, Record) else 1
+            if isinstance(item, Record) and item.note:
+                block = item.data.get("block")
+                known = self.notes.get(item.file)
+                blocks = known.blocks if known else frozenset()
+                if isinstance(block, str) and block not in blocks:
+                    blocks = blocks | {block}
+                if known is None or blocks != known.blocks:
+                    self.notes[item.file] = FileNote(item.file, item.note, blocks)
+            yield item
+
+
+@attrs.frozen
 class BatchOutcome:
-    """The result of a batch: ranked tables per block, interim updates, errors, counts."""
+    """The result of a batch: ranked tables per block, interim updates, errors, counts,
+    and where the results stand (``state``: draft, verified, approved or published)."""
 
     pack: Pack
     tables: dict[str, list[Standing]]
@@ -164,6 +207,14 @@ class BatchOutcome:
     interim: list[Standing]
     units_in: int
     results: int
+    state: str = attrs.field(default=DRAFT, validator=attrs.validators.in_(RESULT_STATES))
+    #: the notes at the top of the submission files, in reading order (about the input,
+    #: not a result: outcomes equal in every figure are equal whatever their files said)
+    notes: tuple[FileNote, ...] = attrs.field(default=(), eq=False)
+
+    def with_state(self, state: str) -> BatchOutcome:
+        """This outcome marked ``state`` (one of :data:`RESULT_STATES`)."""
+        return attrs.evolve(self, state=state)
 
     def only_block(self, block_id: str) -> BatchOutcome:
         """This outcome narrowed to one block's table and updates (errors name no block
@@ -172,6 +223,7 @@ class BatchOutcome:
             self,
             tables={k: v for k, v in self.tables.items() if k == block_id},
             interim=[s for s in self.interim if s.block == block_id],
+            notes=tuple(n for n in self.notes if not n.blocks or block_id in n.blocks),
         )
 
     @property
@@ -186,6 +238,7 @@ def run_batch(
     units: Iterable[UnitLike] | None = None,
     on_result: Callable[[UnitResult], None] | None = None,
     roster: bool = True,
+    state: str = DRAFT,
 ) -> BatchOutcome:
     """Evaluate files (or records) and rank them; keep only standings, not result trees.
 
@@ -195,22 +248,21 @@ def run_batch(
     """
     # files are read once per pass (twice with block-wide aggregates): re-iterable, not a
     # generator; records given in memory are checked once and held
-    source: Any = (lambda: read_records(files)) if units is None else list(units)
+    reading = RecordWatch()
+    source: Any = (
+        (lambda: reading.watch(read_records(files)))
+        if units is None
+        else list(reading.watch(_unit_source(units)))
+    )
     standings: list[Standing] = []
     interim: list[Standing] = []
     errors: list[SubmissionError] = []
-    counted_units: set[tuple[str | None, str | None]] = set()
     periods: Counter[str | None] = Counter()
-    units_in = results = 0
+    results = 0
     for item in evaluate_many(pack, source, detail=on_result is not None):
         if isinstance(item, SubmissionError):
             errors.append(item)
-            key = (item.file, item.unit or f"{item.where}")
-            if key not in counted_units:
-                counted_units.add(key)
-                units_in += 1
             continue
-        units_in += 1
         results += 1
         if item.stage == "year":
             periods[item.period] += 1
@@ -224,6 +276,8 @@ def run_batch(
         tables=rank(pack, standings, roster=roster and bool(periods), period=period),
         errors=errors,
         interim=interim,
-        units_in=units_in,
+        units_in=reading.records,
         results=results,
+        state=state,
+        notes=tuple(reading.notes.values()),
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 from ..dsl import trace
 from ..inputs.records import Submission, read_records
 from ..model.pack import Block, Pack
-from ..model.results import CriterionResult
-from .batch import block_aggregates, check_units
+from ..model.results import STATUS_LABELS, CriterionResult, Standing
+from .batch import block_aggregates, check_units, run_batch
 from .rounding import cell
 from .unit import evaluate_submission
 
@@ -65,6 +65,22 @@ def _lines(
     return out
 
 
+def rank_line(pack: Pack, block: Block, standing: Standing) -> str:
+    """The unit's place: its rank and what it compares, with whom it tied on that and
+    which step of the tie-break chain settled the tie (or that the rank is shared)."""
+    measure = "tỷ lệ %" if pack.rank_measure(block) == "percent" else "tổng điểm"
+    if standing.rank is None:
+        return f"Xếp hạng: không xếp hạng ({STATUS_LABELS[standing.status]})"
+    line = f"Xếp hạng: {standing.rank} (theo {measure})"
+    if standing.tied_with:
+        line += f"; bằng {measure} với {', '.join(standing.tied_with)}"
+        if standing.tie_step:
+            line += f"; phân định nhờ: {standing.tie_step}"
+        else:
+            line += "; đồng hạng"
+    return line
+
+
 def explain_unit(
     pack: Pack, files: Iterable[str | Path], unit_id: str, criterion_id: str | None = None
 ) -> str:
@@ -89,6 +105,11 @@ def explain_unit(
         f"Tổng: {cell(result.published_total)} / {cell(result.max_total)} "
         f"= {cell(result.published_percent)}% → mức {result.level or '—'}"
     )
+    if target.stage == "year":
+        tables = run_batch(pack, units=[u for u in units if u.block == block.id]).tables
+        standing = next((s for s in tables[block.id] if s.unit_id == target.id), None)
+        if standing is not None:
+            lines.append(rank_line(pack, block, standing))
     for finding in result.findings:
         where = f" [{finding.criterion}]" if finding.criterion else ""
         lines.append(f"lưu ý{where}: {finding.message}")

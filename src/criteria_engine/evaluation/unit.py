@@ -8,6 +8,7 @@ formula and the input values it came from, so a unit can be told why it got each
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -15,11 +16,21 @@ from typing import Any
 
 import attrs
 
-from ..dsl import DslEvaluationError
+from ..dsl import Aggregate, DslEvaluationError, Summary
 from ..dsl.errors import CriteriaEngineError
-from ..inputs.records import Submission, SubmissionError, check_record
+from ..inputs.records import Record, Submission, SubmissionError, check_record
 from ..model.pack import Block, Criterion, Pack
-from ..model.results import EXCLUDED, INTERIM, LATE, RANKED, CriterionResult, Finding, UnitResult
+from ..model.results import (
+    EXCLUDED,
+    INTERIM,
+    LATE,
+    RANKED,
+    UNDATED,
+    UNRANKED_SUBMITTED,
+    CriterionResult,
+    Finding,
+    UnitResult,
+)
 from .rounding import CONTEXT, round_published
 from .scorer import block_scorer
 
@@ -35,18 +46,23 @@ class EvaluationError(CriteriaEngineError):
         super().__init__("; ".join(e.render() for e in errors))
 
 
-def needed_aggregates(block: Block) -> set[tuple[str, str]]:
+def needed_aggregates(block: Block) -> set[Aggregate]:
     """The block-wide aggregates (``best``/``mean`` of an input) the block's formulas use."""
-    needed: set[tuple[str, str]] = set()
-    for crit in block.all_criteria():
-        for formula in (crit.formula, crit.applies):
-            if formula is not None:
-                needed.update(formula.aggregates)
-    return needed
+    needed = block.derived.get("aggregates")
+    if needed is None:
+        needed = set()
+        for crit in block.all_criteria():
+            for formula in (crit.formula, crit.applies):
+                if formula is not None:
+                    needed.update(formula.aggregates)
+        for formula in block.tie_break:
+            needed.update(formula.aggregates)
+        block.derived["aggregates"] = needed
+    return set(needed)
 
 
 class Aggregator:
-    """Running best and mean of the inputs a block's formulas aggregate.
+    """Running figures of the inputs a block's formulas aggregate (a :class:`Summary` each).
 
     Fed one unit at a time in the first pass of a batch, so memory stays flat however many
     units there are.
@@ -54,28 +70,16 @@ class Aggregator:
 
     def __init__(self, block: Block) -> None:
         self.needed = needed_aggregates(block)
-        self.names = {name for _, name in self.needed}
-        self.best: dict[str, Decimal] = {}
-        self.total: dict[str, Decimal] = dict.fromkeys(self.names, _ZERO)
-        self.count = 0
+        self.summaries = {name: Summary() for _, name in self.needed}
 
     def add(self, unit: Submission) -> None:
-        self.count += 1
         inputs, verified = unit.inputs, unit.verified
-        for name in self.names:
-            value = verified[name] if name in verified else inputs.get(name, _ZERO)
-            self.total[name] += value
-            if name not in self.best or value > self.best[name]:
-                self.best[name] = value
+        for name, summary in self.summaries.items():
+            summary.add(verified[name] if name in verified else inputs.get(name, _ZERO))
 
     def result(self) -> dict[str, Decimal]:
-        out = {}
-        for fn, name in self.needed:
-            if fn == "best":
-                out[f"best:{name}"] = self.best.get(name, _ZERO)
-            else:
-                out[f"mean:{name}"] = self.total[name] / self.count if self.count else _ZERO
-        return out
+        """The aggregates mapping formulas read, keyed by :attr:`Aggregate.key`."""
+        return {a.key: a.summarise(self.summaries[a.input]) for a in self.needed}
 
 
 def aggregates_of(block: Block, units: Iterable[Submission]) -> dict[str, Decimal]:
@@ -94,7 +98,16 @@ def _unit_status(pack: Pack, unit: Submission) -> tuple[str, list[Finding]]:
     if unit.stage != "year":
         return INTERIM, []
     deadline = pack.deadline(unit.period or "", unit.block)
-    if deadline is not None and unit.submitted is not None and unit.submitted >= deadline:
+    if deadline is not None and unit.submitted is None:
+        return UNDATED, [
+            Finding(
+                "undated",
+                f"no submission date ('submitted'): results were due before "
+                f"{deadline.isoformat()}, and whether they came in time cannot be told",
+                field="submitted",
+            )
+        ]
+    if deadline is not None and unit.submitted >= deadline:
         return LATE, [
             Finding(
                 "late",
@@ -107,8 +120,8 @@ def _unit_status(pack: Pack, unit: Submission) -> tuple[str, list[Finding]]:
 
 
 def _score(block: Block, values: dict[str, Any], aggregates: Mapping[str, Decimal]):
-    """Scores, raw values and applicability of every criterion (the hot path of a batch)."""
-    return block_scorer(block)(values, aggregates)
+    """Scores, raw values, applicability, groups and total (the hot path of a batch)."""
+    return block_scorer(block).with_totals(values, aggregates)
 
 
 def _effective_max(crit: Criterion, own: Mapping[str, bool]) -> Decimal:
@@ -119,6 +132,35 @@ def _effective_max(crit: Criterion, own: Mapping[str, bool]) -> Decimal:
         return crit.max
     parts = sum((_effective_max(c, own) for c in crit.children if c.counts_in_max), _ZERO)
     return min(crit.max, parts) if crit.cap else parts
+
+
+def effective_max(crit: Criterion, applies: Mapping[str, bool]) -> Decimal:
+    """The maximum ``crit`` counts for one unit, given each criterion's own applicability
+    (``applies``, as the block's scorer gives it): a criterion that does not apply counts
+    0, a group only its items that apply (capped where it is). Analyses that weigh a
+    unit's points against its maximum read it here rather than restating the rule."""
+    return _effective_max(crit, applies)
+
+
+def _max_total(block: Block, own: Mapping[str, bool]) -> Decimal:
+    """The unit's maximum total: it depends only on which conditional criteria apply, so
+    each such pattern is worked out once per block (there are few of them in a batch)."""
+    memo = block.derived.get("max_totals")
+    if memo is None:
+        conditional = tuple(c.id for c in block.all_criteria() if c.applies is not None)
+        memo = block.derived.setdefault("max_totals", (conditional, {}))
+    conditional, known = memo
+    pattern = tuple([own[i] for i in conditional])
+    found = known.get(pattern)
+    if found is None:
+        if all(pattern):
+            found = block.max_total
+        else:
+            static, tops = block.max_total_parts
+            found = static + sum((_effective_max(c, own) for c in tops), _ZERO)
+        if len(known) < 4096:
+            known[pattern] = found
+    return found
 
 
 def _tree(
@@ -204,7 +246,8 @@ def _findings(
         start, end = period.window(int(unit.period))
         for name, spec in block.inputs.items():
             value = unit.values.get(name)
-            if spec.type == "date" and value is not None and not start <= value <= end:
+            # a date input's value is the only kind that is a date
+            if isinstance(value, dt.date) and not start <= value <= end:
                 found.append(
                     Finding(
                         "outside-window",
@@ -225,18 +268,34 @@ def _level(pack: Pack, total: Decimal, max_total: Decimal, percent: Decimal) -> 
     return None
 
 
+def _gated(pack: Pack, block: Block, level: str | None, args: tuple) -> tuple[str | None, list]:
+    """The level after the block's gates (mandatory criteria), and a finding per gate that
+    lowered it; levels are listed best first."""
+    names = [lv.name for lv in pack.levels]
+    found = []
+    for gate in block.level_gates:
+        if level in names and names.index(level) < names.index(gate.at_most) and gate.when(*args):
+            message = f"level capped at {gate.at_most} (from {level}): {gate.label}"
+            found.append(Finding("level-gate", message))
+            level = gate.at_most
+    return level, found
+
+
 def evaluate_submission(
     pack: Pack,
     unit: Submission,
     aggregates: Mapping[str, Decimal] | None = None,
     *,
     detail: bool = True,
+    scored: tuple | None = None,
 ) -> UnitResult:
     """Evaluate a checked submission; raise :class:`EvaluationError` if a formula fails.
 
     With ``detail=False`` the result holds the figures a ranking needs (totals, group
     scores, level) but no criteria tree and no findings about self-assessment or dates:
-    the fast path for large batches whose details nobody will read.
+    the fast path for large batches whose details nobody will read. ``scored``: what the
+    block's scorer (``block_scorer(block).with_totals``) already gave for these values and
+    aggregates, for a caller that keeps the scores too; it is not scored twice.
     """
     block = pack.block(unit.block)
     status, findings = _unit_status(pack, unit)
@@ -269,7 +328,7 @@ def evaluate_submission(
     with decimal.localcontext(CONTEXT):
         try:
             values = unit.values
-            scores, raws, own = _score(block, values, aggregates)
+            scores, raws, own, total, groups = scored or _score(block, values, aggregates)
             declared = None
             if unit.verified:
                 declared = _score(block, dict(unit.inputs), aggregates)[0]
@@ -277,13 +336,7 @@ def evaluate_submission(
         except DslEvaluationError as exc:
             raise EvaluationError([SubmissionError(unit.file, str(exc), unit.id)]) from None
         tops = block.criteria
-        groups = {c.id: scores[c.id] if own[c.id] else None for c in tops}
-        total = sum((scores[c.id] for c in tops if own[c.id] and c.weight), _ZERO)
-        if all(own.values()):
-            max_total = block.max_total
-        else:
-            static, conditional = block.max_total_parts
-            max_total = static + sum((_effective_max(c, own) for c in conditional), _ZERO)
+        max_total = _max_total(block, own)
         percent = total / max_total if max_total else _ZERO
         published_total = round_published(pack, total)
         published_percent = round_published(pack, percent * _HUNDRED)
@@ -291,6 +344,14 @@ def evaluate_submission(
             level = _level(pack, published_total, max_total, published_percent / _HUNDRED)
         else:
             level = _level(pack, total, max_total, percent)
+        if block.level_gates:
+            try:
+                level, capped = _gated(pack, block, level, (values, scores, aggregates))
+            except DslEvaluationError as exc:
+                raise EvaluationError([SubmissionError(unit.file, str(exc), unit.id)]) from None
+            findings += capped
+        if status in UNRANKED_SUBMITTED and not pack.ranking.unranked_level:
+            level = None
         criteria: tuple[CriterionResult, ...] = ()
         if detail:
             criteria = tuple(
@@ -316,7 +377,7 @@ def evaluate_submission(
 
 def evaluate(
     pack: Pack,
-    unit: Submission | Mapping[str, Any],
+    unit: Submission | Record | Mapping[str, Any],
     aggregates: Mapping[str, Decimal] | None = None,
 ) -> UnitResult:
     """Evaluate one unit (a checked :class:`Submission` or a raw record mapping).
@@ -329,7 +390,7 @@ def evaluate(
     (``aggregates-from-this-unit``), so that it never quietly disagrees with a batch.
     """
     if not isinstance(unit, Submission):
-        checked = check_record(pack, unit) if isinstance(unit, Mapping) else None
+        checked = check_record(pack, unit) if isinstance(unit, Mapping | Record) else None
         if checked is None:
             raise EvaluationError(
                 [

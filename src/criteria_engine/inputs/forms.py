@@ -25,6 +25,7 @@ from .excel import (
     _number,
     _to_bytes,
 )
+from .types import input_type
 
 if TYPE_CHECKING:
     from ..model.pack import Block, Criterion, Pack
@@ -32,41 +33,7 @@ if TYPE_CHECKING:
 
 def _rule(spec: Input) -> tuple[str, dict[str, Any]]:
     """What to tell the person filling ``spec`` in, and the Excel validation enforcing it."""
-    kind = spec.type
-    if kind in ("number", "integer"):
-        word = "số nguyên" if kind == "integer" else "số"
-        low, high = spec.min, spec.max
-        if low is not None and high is not None:
-            args = {"operator": "between", "formula1": _number(low), "formula2": _number(high)}
-            text = f"{word} từ {_number(low)} đến {_number(high)}"
-        elif low is not None:
-            args = {"operator": "greaterThanOrEqual", "formula1": _number(low)}
-            text = f"{word} từ {_number(low)} trở lên"
-        elif high is not None:
-            args = {"operator": "lessThanOrEqual", "formula1": _number(high)}
-            text = f"{word} không quá {_number(high)}"
-        else:
-            args, text = {"operator": "between", "formula1": "-1E+15", "formula2": "1E+15"}, word
-        return text, {"type": "whole" if kind == "integer" else "decimal", **args}
-    if kind == "percent":
-        return "tỷ lệ % từ 0 đến 100 (ghi 85 cho 85%)", {
-            "type": "decimal",
-            "operator": "between",
-            "formula1": "0",
-            "formula2": "100",
-        }
-    if kind == "boolean":
-        return "chọn có hoặc không", {"type": "list", "formula1": '"có,không"'}
-    if kind == "date":
-        return "ngày (dd/mm/yyyy)", {
-            "type": "date",
-            "operator": "between",
-            "formula1": "1",
-            "formula2": "73050",
-        }
-    if kind == "choice":
-        return "chọn trong danh sách: " + "; ".join(spec.choices), {"type": "list"}
-    return "văn bản", {}
+    return input_type(spec).excel_rule(spec)
 
 
 def _validation(spec_text: str, args: dict[str, Any], help_text: str | None):
@@ -89,7 +56,7 @@ def _choice_lists(wb, block: Block) -> dict[str, str]:
     from openpyxl.utils import get_column_letter, quote_sheetname
 
     ranges: dict[str, str] = {}
-    choice_inputs = [spec for spec in block.inputs.values() if spec.type == "choice"]
+    choice_inputs = [spec for spec in block.inputs.values() if input_type(spec).kind.listed]
     if not choice_inputs:
         return ranges
     ws = wb.create_sheet(LISTS_SHEET)
@@ -224,7 +191,7 @@ def _single_form(wb, pack: Pack, block: Block, lists: dict[str, str], fill) -> d
     ws.cell(row=ws.max_row, column=2).font = bold
     for spec in block.inputs.values():
         text, args = _rule(spec)
-        unit = "%" if spec.type == "percent" else spec.unit
+        unit = input_type(spec).unit_of(spec)
         ws.append(
             [
                 spec.name,
@@ -236,9 +203,9 @@ def _single_form(wb, pack: Pack, block: Block, lists: dict[str, str], fill) -> d
         )
         answer = ws.cell(row=ws.max_row, column=3)
         _answer(answer, fill)
-        if spec.type == "date":
+        if args.get("type") == "date":
             answer.number_format = "dd/mm/yyyy"
-        if spec.type == "choice":
+        if spec.name in lists:
             args["formula1"] = lists[spec.name]
         if args:
             dv = _validation(text, args, spec.help)
@@ -336,7 +303,7 @@ def _units_form(wb, block: Block, lists: dict[str, str], fill) -> dict[str, str]
         )
         if rule is not None and rule[1]:
             text, args = rule
-            if spec is not None and spec.type == "choice":
+            if spec is not None and spec.name in lists:
                 args["formula1"] = lists[spec.name]
             dv = _validation(text, args, spec.help if spec else None)
             ws.add_data_validation(dv)

@@ -9,6 +9,7 @@ problem names the file, the unit and the field, and never stops the rest of the 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.pack import Pack
+from .roster import identity_problems
 from .submission import (
     KNOWN_FIELDS,
     MAX_SUBMISSION_BYTES,
@@ -54,26 +56,33 @@ def _json(text: str) -> Any:
 
 
 def _records_from_data(data: Any, file: str) -> Iterator[Record | SubmissionError]:
+    note = None
     if isinstance(data, Mapping) and "units" in data:
         defaults = {k: v for k, v in data.items() if k in ("period", "submitted", "parent")}
         units = data["units"]
+        note = data.get("note")
         if not isinstance(units, list):
             yield SubmissionError(file, "'units' must be a list of unit records")
+            return
+        if note is not None and not isinstance(note, str):
+            yield SubmissionError(file, "the file's 'note' must be text", field="note")
             return
     elif isinstance(data, list):
         defaults, units = {}, data
     elif isinstance(data, Mapping):
         defaults, units = {}, [data]
+        note = data.get("note") if isinstance(data.get("note"), str) else None
     else:
         yield SubmissionError(file, "expected a unit record, a list of them, or {units: [...]}")
         return
+    note = (note.strip() or None) if note else None
     for index, unit in enumerate(units):
         if not isinstance(unit, Mapping):
             yield SubmissionError(
                 file, "a unit record must be an object", where=f"unit #{index + 1}"
             )
             continue
-        yield Record({**defaults, **unit}, file, where=f"unit #{index + 1}")
+        yield Record({**defaults, **unit}, file, where=f"unit #{index + 1}", note=note)
 
 
 def records_of(data: Any, file: str = "<memory>") -> Iterator[Record | SubmissionError]:
@@ -102,6 +111,9 @@ def _csv_records(path: Path, text: str) -> Iterator[Record | SubmissionError]:
                 if value:
                     key = {"self": "self_scores", "reason": "reasons"}.get(prefix, prefix)
                     record[key][rest] = value
+            elif column in ("head.name", "head.title"):  # as a survey workbook names them
+                if value:
+                    record.setdefault("head", {})[column[5:]] = value
             elif column in UNIT_FIELDS:
                 if value:
                     record[column] = value
@@ -109,6 +121,48 @@ def _csv_records(path: Path, text: str) -> Iterator[Record | SubmissionError]:
                 record["inputs"][column] = value
         else:
             yield Record(record, str(path), where=f"line {row_number}")
+
+
+#: byte-order marks of the Unicode encodings read besides UTF-8 (UTF-32 before UTF-16:
+#: its little-endian mark begins with UTF-16's)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(raw: bytes) -> str:
+    """The text of a submission file: UTF-8 (with or without a BOM), or UTF-16 or UTF-32
+    with a BOM (what Excel's "Unicode Text" and Notepad's "Unicode" save).
+
+    Anything else raises :class:`ValueProblem` saying where the first bad byte is and what
+    the file probably is: offices still save in Windows-1258, TCVN3 (ABC) or VNI, and a
+    hint naming them tells the officer what to do, where "not UTF-8" would not.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ValueProblem(
+                    f"the file starts as {codec.upper()} text but byte {exc.start} is not; "
+                    "save it again as UTF-8"
+                ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        where = f"byte 0x{raw[exc.start]:02X} on line {line}"
+        head = raw[:400]
+        if head.count(0) > len(head) // 4:
+            guess = "it looks like UTF-16 without a byte-order mark"
+        else:
+            guess = "it looks like a legacy encoding such as Windows-1258, TCVN3 (ABC) or VNI"
+        raise ValueProblem(
+            f"the file is not UTF-8 text ({where}; {guess}): save it as UTF-8"
+        ) from None
 
 
 def read_file(path: str | Path) -> Iterator[Record | SubmissionError]:
@@ -125,9 +179,9 @@ def read_file(path: str | Path) -> Iterator[Record | SubmissionError]:
         if path.stat().st_size > MAX_SUBMISSION_BYTES:
             yield SubmissionError(name, f"the file is larger than {MAX_SUBMISSION_BYTES:,} bytes")
             return
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        yield SubmissionError(name, "the file is not UTF-8 text")
+        text = decode_text(path.read_bytes())
+    except ValueProblem as exc:
+        yield SubmissionError(name, str(exc))
         return
     except OSError as exc:
         yield SubmissionError(name, f"cannot read the file: {exc.strerror}")
@@ -171,6 +225,56 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+#: record fields that hold one piece of text (a number is taken as its text: 2019)
+_TEXT_FIELDS = ("id", "name", "block", "period", "parent", "stage", "note")
+#: record fields that hold an object: what they map, for the message
+_OBJECT_FIELDS = {
+    "inputs": "input name → value",
+    "self_scores": "criterion id → self-assessed score",
+    "reasons": "criterion id → reason",
+    "verified": "input name → verified value",
+    "head": "name, title",
+}
+
+
+def _kind(value: Any) -> str:
+    """A value's type in the words of JSON, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Decimal | int | float):
+        return "a number"
+    return "text" if isinstance(value, str) else f"a {type(value).__name__}"
+
+
+def _is_text(value: Any) -> bool:
+    """Text, or a number a reader gives for what is text (an id 101, a year 2019)."""
+    return isinstance(value, str | Decimal | int) and not isinstance(value, bool)
+
+
+def _shape_problems(data: Mapping[str, Any]) -> dict[str, str]:
+    """Fields whose value has the wrong JSON type, field → message: a list where an
+    object belongs, an object where text does. Checked before anything reads them, so a
+    wrongly typed field is an error naming it, never a crash or a silently dropped value."""
+    wrong: dict[str, str] = {}
+    for field in _TEXT_FIELDS:
+        value = data.get(field)
+        if value is not None and not _is_text(value):
+            wrong[field] = f"{field!r} must be text, got {_kind(value)}"
+    for field, holds in _OBJECT_FIELDS.items():
+        value = data.get(field)
+        if value not in (None, "") and not isinstance(value, Mapping):
+            wrong[field] = f"{field!r} must be an object ({holds}), got {_kind(value)}"
+        elif isinstance(value, Mapping) and field in ("reasons", "head"):
+            for key, item in value.items():
+                if item is not None and not _is_text(item):
+                    wrong[f"{field}.{key}"] = f"must be text, got {_kind(item)}"
+    return wrong
+
+
 def check_record(
     pack: Pack, record: Record | Mapping[str, Any]
 ) -> Submission | list[SubmissionError]:
@@ -178,34 +282,37 @@ def check_record(
     if not isinstance(record, Record):
         record = Record(record, "<memory>")
     data, file, where = record.data, record.file, record.where
-    unit_id = _text(data["id"]) if data.get("id") not in (None, "") else None
     errors: list[SubmissionError] = []
+    wrong = _shape_problems(data)
+    if wrong:  # a field of the wrong JSON type is reported, then read as absent
+        data = {k: v for k, v in data.items() if k not in wrong}
+    unit_id = _text(data["id"]) if data.get("id") not in (None, "") else None
 
     def error(message: str, field: str | None = None) -> None:
         place = record.places.get(field, where) if field else where
         errors.append(SubmissionError(file, message, unit_id, field, place))
 
+    for field, message in wrong.items():
+        error(message, field)
     for field in ("id", "name", "block"):
-        if data.get(field) in (None, ""):
+        if data.get(field) in (None, "") and field not in wrong:
             error(f"the unit has no {field!r}", field)
     if not data.keys() <= KNOWN_FIELDS:
         for key in data:
             if key not in KNOWN_FIELDS:
                 error(f"unknown field {key!r}", key)
-    if errors:
+    if data.get("block") in (None, ""):
         return errors
     try:
         block = pack.block(_text(data["block"]))
     except KeyError:
         known = ", ".join(b.id for b in pack.blocks)
-        error(f"unknown block {data['block']!r} (this pack has: {known})", "block")
+        error(f"unknown block {_text(data['block'])!r} (this pack has: {known})", "block")
         return errors
-    excluded = bool(pack.excluded) and pack.excluded_unit(unit_id, _text(data["name"])) is not None
+    unit_name = _text(data["name"]) if data.get("name") not in (None, "") else None
+    excluded = bool(pack.excluded) and pack.excluded_unit(unit_id, unit_name) is not None
     raw_inputs: Mapping[str, Any] = {} if excluded else (data.get("inputs") or {})
     inputs: dict[str, Any] = {}
-    if not isinstance(raw_inputs, Mapping):
-        error("'inputs' must be an object of input values", "inputs")
-        raw_inputs = {}
     if not raw_inputs.keys() <= block.inputs.keys():
         for name in raw_inputs:
             if name not in block.inputs:
@@ -222,7 +329,8 @@ def check_record(
             if excluded:
                 continue
             if spec.required:
-                error(f"required input {name!r} ({spec.label}) is missing", f"inputs.{name}")
+                if "inputs" not in wrong:  # not once per input when 'inputs' is no object
+                    error(f"required input {name!r} ({spec.label}) is missing", f"inputs.{name}")
             else:
                 inputs[name] = convert(spec, spec.default)
             continue
@@ -239,6 +347,9 @@ def check_record(
             verified[name] = convert(block.inputs[name], raw)
         except ValueProblem as exc:
             error(str(exc), f"verified.{name}")
+    if record.problems:  # cells the reader reported: not reported again as missing
+        skip = {e.field for e in record.problems}
+        errors[:] = [e for e in errors if e.field not in skip]
     scored = data.get("self_scores") or data.get("reasons")
     ids = block.criterion_ids if scored else frozenset()
     self_scores: dict[str, Decimal] = {}
@@ -264,6 +375,7 @@ def check_record(
     if (
         period
         and period[:4].isdigit()
+        and int(period[:4]) >= dt.MINYEAR  # "0000" is no year: the period check says so
         and dt.date(int(period[:4]), 12, 31) < pack.decision.effective
     ):
         error(
@@ -274,7 +386,9 @@ def check_record(
     stage = _text(data.get("stage") or "year")
     if stage != "year" and stage not in {u.id for u in pack.calendar.updates}:
         error(f"unknown stage {stage!r}", "stage")
-    if errors:
+    for message, field in identity_problems(pack, data, unit_id, block.id, period):
+        error(message, field)
+    if errors or record.problems:  # the reader's own problems were reported as it read
         return errors
     head = data.get("head")
     return Submission(

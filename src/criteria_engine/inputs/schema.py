@@ -10,45 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.pack import Block, Input, Pack
-
-_NUMBER_TEXT = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
+from .types import NUMBER_TEXT, input_type
 
 
 def _input_schema(spec: Input) -> dict[str, Any]:
     base: dict[str, Any] = {"title": spec.label}
     if spec.help:
         base["description"] = spec.help
-    if spec.type in ("number", "integer"):
-        bounds = {}
-        if spec.min is not None:
-            bounds["minimum"] = float(spec.min) if spec.min != int(spec.min) else int(spec.min)
-        if spec.max is not None:
-            bounds["maximum"] = float(spec.max) if spec.max != int(spec.max) else int(spec.max)
-        kind = "integer" if spec.type == "integer" else "number"
-        return {
-            **base,
-            "anyOf": [{"type": kind, **bounds}, {"type": "string", "pattern": _NUMBER_TEXT}],
-        }
-    if spec.type == "percent":
-        return {
-            **base,
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 100},
-                {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%?\s*$"},
-            ],
-        }
-    if spec.type == "boolean":
-        return {**base, "type": "boolean"}
-    if spec.type == "choice":
-        return {**base, "enum": list(spec.choices)}
-    if spec.type == "date":
-        return {
-            **base,
-            "type": "string",
-            "format": "date",
-            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        }
-    return {**base, "type": "string"}
+    return {**base, **input_type(spec).json_schema(spec)}
 
 
 def unit_schema(pack: Pack, block: Block) -> dict[str, Any]:
@@ -88,7 +57,7 @@ def unit_schema(pack: Pack, block: Block) -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    i: {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXT}]}
+                    i: {"anyOf": [{"type": "number"}, {"type": "string", "pattern": NUMBER_TEXT}]}
                     for i in ids
                 },
             },
@@ -133,7 +102,7 @@ def empty_submission(pack: Pack, block: Block) -> dict[str, Any]:
     def blank(spec: Input) -> Any:
         if spec.default is not None:
             return spec.default
-        return {"boolean": False, "choice": spec.choices[0] if spec.choices else ""}.get(spec.type)
+        return input_type(spec).blank(spec)
 
     unit: dict[str, Any] = {
         "id": "",

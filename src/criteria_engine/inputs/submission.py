@@ -54,6 +54,13 @@ class Record:
     file: str
     where: str | None = None
     places: Mapping[str, str] = attrs.Factory(dict)  # field -> its own place ("Sheet!C14")
+    #: the remark at the top of the file it came from (the bundled examples say they are
+    #: invented): every output repeats it, so invented figures never pass for official ones
+    note: str | None = None
+    #: what the reader found wrong with fields of this record (a formula in a cell) and
+    #: reported just before it: checking then reports every other problem of the record
+    #: too (all in one pass) and never lets the record through
+    problems: tuple[SubmissionError, ...] = ()
 
 
 @attrs.frozen

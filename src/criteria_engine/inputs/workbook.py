@@ -10,8 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from .excel import (
     _ENCRYPTED,
     _OLE_MAGIC,
@@ -154,11 +152,11 @@ def _assemble(
         else:
             data[field] = _plain(value) if field in ("id", "period", "parent") else value
     unit = str(data["id"]) if data["id"] is not None else None
-    for field, place, problem in problems:
-        yield SubmissionError(file, problem, unit, field, where=place)
-    if not problems:
-        extra = {"places": places} if "places" in attrs.fields_dict(Record) else {}
-        yield Record(data, file, where=where, **extra)
+    found = tuple(SubmissionError(file, text, unit, f, where=place) for f, place, text in problems)
+    yield from found
+    # the record goes on with the fields it could read, so that checking reports every
+    # other bad value of it now too: all of a workbook's problems in one pass, not rounds
+    yield Record(data, file, where=where, places=places, problems=found)
 
 
 def _read_form(wb, file: str, meta: dict[str, str]) -> Iterator[Record | SubmissionError]:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ..dsl.errors import CriteriaEngineError
-from ..model.pack import Pack
 from ..model.problems import PackError, Problem
 from ..plugins.manager import get_plugin_manager, register_pack_plugin
 from .yaml_reader import read_yaml_file
+
+if TYPE_CHECKING:
+    from ..model.pack import Pack
 
 
 @attrs.frozen
@@ -41,15 +44,19 @@ class PackNotFound(CriteriaEngineError, LookupError):
     """No pack of that name or path, or no version of it in force for the period."""
 
 
-def _ref(folder: Path) -> PackRef | None:
+def pack_ref(folder: Path) -> PackRef | None:
+    """The pack version in ``folder`` as its ``pack.yaml`` names it, without loading the
+    pack; None when there is no readable ``pack.yaml`` with a name (listing packs, or a
+    case looking for the versions beside its own, skips such a folder)."""
     try:
         data = read_yaml_file(str(folder / "pack.yaml")).data
         decision = data.get("decision") or {}
         version = data.get("version")
+        effective = decision.get("effective") or decision.get("signed")
         return PackRef(
             name=str(data["name"]),
             version=None if version is None else str(version),
-            effective=decision.get("effective") or decision.get("signed"),
+            effective=effective if isinstance(effective, dt.date) else None,
             title=str(data.get("title", "")),
             decision=str(decision.get("number", "")),
             path=folder,
@@ -63,7 +70,7 @@ def installed() -> list[PackRef]:
     refs = []
     for dirs in get_plugin_manager().hook.criteria_engine_pack_dirs():
         for folder in dirs or ():
-            ref = _ref(Path(str(folder)))
+            ref = pack_ref(Path(str(folder)))
             if ref is not None:
                 refs.append(ref)
     return sorted(refs, key=lambda r: (r.name, r.effective or dt.date.min))
@@ -113,11 +120,17 @@ def find(name_or_path: str | Path, *, period: str | None = None) -> Path:
     return ref.path
 
 
-@functools.lru_cache(maxsize=64)
-def _load(folder: Path) -> Pack:
+def _build(folder: Path) -> Pack:
     from .pack_dir import load_pack_dir  # the formula machinery loads only when needed
 
-    pack = load_pack_dir(folder)
+    return load_pack_dir(folder)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(folder: Path) -> Pack:
+    from .cache import load_cached
+
+    pack = load_cached(folder, _build)
     try:
         register_pack_plugin(pack)
     except Exception as exc:  # a broken plugin.py is the pack author's error, not a crash

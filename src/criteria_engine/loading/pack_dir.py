@@ -17,18 +17,11 @@ from typing import Any
 from ..dsl import Scope, Type, find_cycle
 from ..model import pack as m
 from ..model.problems import PackError, Problem
+from . import rules
 from .formulas import compile_at
 from .schema import schema_problems
 from .yaml_reader import YamlDocument, read_yaml_file
 
-_INPUT_DSL_TYPE = {
-    "number": Type.NUMBER,
-    "integer": Type.NUMBER,
-    "percent": Type.NUMBER,
-    "boolean": Type.BOOLEAN,
-    "choice": Type.TEXT,
-    "text": Type.TEXT,
-}
 LEVEL_NAMES = {"percent": Type.NUMBER, "total": Type.NUMBER, "max_total": Type.NUMBER}
 
 
@@ -67,6 +60,7 @@ def load_pack_dir(folder: str | Path) -> m.Pack:
             )
     roster = _roster(folder, {b.id for b in blocks}, problems)
     levels = _levels(doc, problems)
+    problems += rules.gate_problems(blocks, [level.name for level in levels])
     pack = m.Pack(
         name=data["name"],
         title=data["title"],
@@ -74,7 +68,7 @@ def load_pack_dir(folder: str | Path) -> m.Pack:
         decision=_decision(data["decision"]),
         blocks=tuple(blocks),
         levels=tuple(levels),
-        ranking=_ranking(data.get("ranking", {})),
+        ranking=rules.ranking(data.get("ranking", {})),
         rounding=m.Rounding(
             **{k: (int(v) if k == "places" else v) for k, v in data.get("rounding", {}).items()}
         ),
@@ -82,7 +76,7 @@ def load_pack_dir(folder: str | Path) -> m.Pack:
         version=None if data.get("version") is None else str(data["version"]),
         description=data.get("description"),
         levels_on=data.get("levels_on", "exact"),
-        calendar=_calendar(doc, {b.id for b in blocks}, problems),
+        calendar=rules.calendar(doc, {b.id for b in blocks}, problems),
         excluded=tuple(m.ExcludedUnit(**e) for e in data.get("excluded", [])),
         renamed_units=dict(data.get("renamed_units", {})),
         reports=tuple(data.get("reports", ())),
@@ -117,41 +111,11 @@ def _decision(raw: dict[str, Any]) -> m.Decision:
     )
 
 
-def _ranking(raw: dict[str, Any]) -> m.Ranking:
-    return m.Ranking(
-        ties=raw.get("ties", "shared"),
-        tie_break=tuple(raw.get("tie_break", ())),
-        compare=raw.get("compare", "published"),
-        within_parent=bool(raw.get("within_parent", False)),
-    )
-
-
-def _calendar(doc: YamlDocument, block_ids: set[str], problems: list[Problem]) -> m.Calendar:
-    raw = doc.data.get("calendar") or {}
-    deadlines: dict[str, dict[str, Any]] = {}
-    for year, per_block in (raw.get("deadlines") or {}).items():
-        for block_id, rule in per_block.items():
-            if block_id not in block_ids:
-                problems.append(
-                    doc.problem(
-                        ("calendar", "deadlines", year, block_id),
-                        "unknown-block",
-                        f"no block {block_id!r} in this pack",
-                    )
-                )
-            deadlines.setdefault(str(year), {})[block_id] = rule["before"]
-    period = raw.get("period")
-    return m.Calendar(
-        period=m.Period(**period) if period else None,
-        deadlines=deadlines,
-        updates=tuple(m.Update(**u) for u in raw.get("updates", ())),
-    )
-
-
 def _levels(doc: YamlDocument, problems: list[Problem]) -> list[m.Level]:
     scope = Scope(names=LEVEL_NAMES)
-    levels = []
-    for i, raw in enumerate(doc.data["levels"]):
+    levels: list[m.Level] = []
+    declared = doc.data.get("levels") or []  # a pack may rank without levels (the national DTI)
+    for i, raw in enumerate(declared):
         formula = compile_at(
             doc,
             ("levels", i, "when"),
@@ -163,7 +127,7 @@ def _levels(doc: YamlDocument, problems: list[Problem]) -> list[m.Level]:
         )
         if formula is not None:
             levels.append(m.Level(name=raw["name"], when=formula))
-    if len(levels) == len(doc.data["levels"]):
+    if levels and len(levels) == len(declared):
         gap = level_gap(levels)
         if gap is not None:
             problems.append(
@@ -193,7 +157,7 @@ def _input(
 ) -> m.Input:
     required = raw.get("required", True)
     kind = raw["type"]
-    if kind == "choice" and not raw.get("choices"):
+    if m.INPUT_TYPES[kind].listed and not raw.get("choices"):
         problems.append(
             doc.problem(path, "choices", f"input {name!r} is a choice but lists no choices")
         )
@@ -232,7 +196,8 @@ def _block(doc: YamlDocument, pack_data: dict[str, Any], problems: list[Problem]
     }
     all_ids: list[str] = []
     _collect_ids(raw["criteria"], all_ids)
-    names = {n: _INPUT_DSL_TYPE[i.type] for n, i in inputs.items() if i.type in _INPUT_DSL_TYPE}
+    kinds = {n: m.INPUT_TYPES[i.type] for n, i in inputs.items()}
+    names = {n: k.formula_type for n, k in kinds.items() if k.formula_type is not None}
     names["max_points"] = Type.NUMBER
     scope = Scope(
         names=names, criteria=all_ids, aggregatable=[n for n, i in inputs.items() if i.is_numeric]
@@ -242,19 +207,6 @@ def _block(doc: YamlDocument, pack_data: dict[str, Any], problems: list[Problem]
         _criterion(c, doc, ("criteria", i), scope, seen, problems)
         for i, c in enumerate(raw["criteria"])
     )
-    tie_scope = Scope(names={}, criteria=all_ids)
-    tie_breaks = []
-    for i, text in enumerate((pack_data.get("ranking") or {}).get("tie_break", ())):
-        formula = compile_at(
-            doc,
-            ("criteria",),
-            text,
-            tie_scope,
-            problems,
-            origin=f"ranking.tie_break[{i}] in block {raw['id']}",
-        )
-        if formula is not None:
-            tie_breaks.append(formula)
     block = m.Block(
         id=raw["id"],
         title=raw["title"],
@@ -266,7 +218,8 @@ def _block(doc: YamlDocument, pack_data: dict[str, Any], problems: list[Problem]
         total=raw.get("total"),
         period=m.Period(**raw["period"]) if raw.get("period") else None,
         reasons_below_max=(raw.get("self_assessment") or {}).get("reasons") == "below_max",
-        tie_break=tuple(tie_breaks),
+        tie_break=rules.tie_break_formulas(doc, pack_data, raw["id"], all_ids, problems),
+        level_gates=rules.level_gates(doc, raw.get("level_gates", []), scope, problems),
         order=_evaluation_order(criteria, doc, seen, problems),
         file=doc.file,
     )

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 from jsonschema import validators
 
+from ..model.pack import INPUT_TYPES
+
 if TYPE_CHECKING:
     from ..model.problems import Problem
     from .yaml_reader import YamlDocument
@@ -47,6 +49,8 @@ def validator(name: str) -> Any:
     text = resources.files("criteria_engine.loading.schemas").joinpath(f"{name}.schema.json")
     schema = json.loads(text.read_text(encoding="utf-8"))
     schema = json.loads(json.dumps(schema).replace('"format": "date"', '"type": "date"'))
+    if name == "block":  # the input types are the model's, listed once
+        schema["$defs"]["input"]["properties"]["type"]["enum"] = list(INPUT_TYPES)
     return _Validator(schema)
 
 

@@ -5,35 +5,92 @@ the evaluator.
 ``problems`` the located problems a pack (or a file) can have.
 """
 
-from .pack import (
-    Block,
-    Calendar,
-    Criterion,
-    Decision,
-    ExcludedUnit,
-    Input,
-    Level,
-    Pack,
-    Period,
-    Provenance,
-    Ranking,
-    RosterUnit,
-    Rounding,
-    Update,
-)
-from .problems import PackError, Problem
-from .results import (
-    EXCLUDED,
-    INTERIM,
-    LATE,
-    MISSING,
-    RANKED,
-    STATUS_LABELS,
-    CriterionResult,
-    Finding,
-    Standing,
-    UnitResult,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pack import (
+        Block,
+        Calendar,
+        Criterion,
+        Decision,
+        ExcludedUnit,
+        Input,
+        Level,
+        LevelGate,
+        Pack,
+        Period,
+        Provenance,
+        Ranking,
+        RosterUnit,
+        Rounding,
+        TieStep,
+        Update,
+    )
+    from .problems import PackError, Problem
+    from .results import (
+        EXCLUDED,
+        INTERIM,
+        LATE,
+        MISSING,
+        RANKED,
+        RESULT_STATES,
+        STATE_LABELS,
+        STATUS_LABELS,
+        UNDATED,
+        CriterionResult,
+        Finding,
+        Standing,
+        UnitResult,
+    )
+
+#: Each name and the module that defines it, loaded on first use: a command that only
+#: needs one of them (``criteria-engine packs``) does not build every class of the model.
+_LAZY = {
+    "Block": "pack",
+    "Calendar": "pack",
+    "Criterion": "pack",
+    "Decision": "pack",
+    "ExcludedUnit": "pack",
+    "Input": "pack",
+    "Level": "pack",
+    "LevelGate": "pack",
+    "Pack": "pack",
+    "Period": "pack",
+    "Provenance": "pack",
+    "Ranking": "pack",
+    "RosterUnit": "pack",
+    "Rounding": "pack",
+    "TieStep": "pack",
+    "Update": "pack",
+    "PackError": "problems",
+    "Problem": "problems",
+    "EXCLUDED": "results",
+    "INTERIM": "results",
+    "LATE": "results",
+    "MISSING": "results",
+    "RANKED": "results",
+    "RESULT_STATES": "results",
+    "STATE_LABELS": "results",
+    "STATUS_LABELS": "results",
+    "UNDATED": "results",
+    "CriterionResult": "results",
+    "Finding": "results",
+    "Standing": "results",
+    "UnitResult": "results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EXCLUDED",
@@ -41,7 +98,10 @@ __all__ = [
     "LATE",
     "MISSING",
     "RANKED",
+    "RESULT_STATES",
+    "STATE_LABELS",
     "STATUS_LABELS",
+    "UNDATED",
     "Block",
     "Calendar",
     "Criterion",
@@ -51,6 +111,7 @@ __all__ = [
     "Finding",
     "Input",
     "Level",
+    "LevelGate",
     "Pack",
     "PackError",
     "Period",
@@ -60,6 +121,7 @@ __all__ = [
     "RosterUnit",
     "Rounding",
     "Standing",
+    "TieStep",
     "UnitResult",
     "Update",
 ]

@@ -11,18 +11,54 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from ..dsl.types import Type
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from ..dsl import Formula
 
-INPUT_TYPES = ("number", "integer", "percent", "boolean", "choice", "date", "text")
-UNIT_KINDS = ("department", "central", "district", "commune", "other")
+
+@attrs.frozen
+class InputKind:
+    """What loading a pack needs to know of an input type: how its formulas see the value
+    (``None``: formulas cannot read it) and whether the input lists its own choices.
+
+    Everything else an input type means (converting what a unit typed, its JSON Schema,
+    its Excel rule, its test data) is its entry in :mod:`criteria_engine.inputs.types`;
+    the pack model and its loader sit below the submission layer, so the names and their
+    formula types live here and the behaviour there, one entry each, the same names.
+    """
+
+    formula_type: Type | None
+    listed: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.formula_type is Type.NUMBER
+
+
+#: Every input type a pack may declare, in the order the pack format lists them.
+INPUT_TYPES: Mapping[str, InputKind] = MappingProxyType(
+    {
+        "number": InputKind(Type.NUMBER),
+        "integer": InputKind(Type.NUMBER),
+        "percent": InputKind(Type.NUMBER),
+        "boolean": InputKind(Type.BOOLEAN),
+        "choice": InputKind(Type.TEXT, listed=True),
+        "date": InputKind(None),
+        "text": InputKind(Type.TEXT),
+    }
+)
+#: the usual kinds of unit; a block may name any other (``province`` for a national index)
+UNIT_KINDS = ("department", "central", "district", "commune", "province", "other")
 CRITERION_KINDS = ("normal", "bonus", "deduction")
+RANK_MEASURES = ("percent", "total")
 
 
 @attrs.frozen
@@ -68,7 +104,8 @@ class Input:
 
     @property
     def is_numeric(self) -> bool:
-        return self.type in ("number", "integer", "percent")
+        kind = INPUT_TYPES.get(self.type)
+        return kind is not None and kind.numeric
 
 
 @attrs.frozen
@@ -130,6 +167,23 @@ class Update:
 
 
 @attrs.frozen
+class LevelGate:
+    """A mandatory criterion: when ``when`` holds, the unit's level is at most ``at_most``.
+
+    Provincial decisions often say a unit that fails a criterion (security, say) cannot be
+    rated above some level whatever its total; the gate says so as data.
+    """
+
+    when: Formula
+    at_most: str
+    title: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.when.text
+
+
+@attrs.frozen
 class Block:
     """A khối: units of one kind, evaluated on one criteria tree and ranked together."""
 
@@ -143,7 +197,8 @@ class Block:
     total: Decimal | None = None
     period: Period | None = None
     reasons_below_max: bool = False
-    tie_break: tuple[Formula, ...] = ()
+    tie_break: tuple[Formula, ...] = ()  # compiled Ranking.tie_break steps, in order
+    level_gates: tuple[LevelGate, ...] = ()
     order: tuple[Criterion, ...] = ()  # evaluation order: dependencies first
     file: str | None = None
     #: what later layers derive from the block once and keep with it (the generated
@@ -176,6 +231,12 @@ class Block:
                 static += top.max  # the loader checked that its parts add up to it
         return static, tuple(conditional)
 
+    @property
+    def maxima_can_differ(self) -> bool:
+        """Whether two units of this block can have different maximum totals (some
+        criterion that counts may not apply)."""
+        return bool(self.max_total_parts[1])
+
     @functools.cached_property
     def criterion_ids(self) -> frozenset[str]:
         return frozenset(c.id for c in self.all_criteria())
@@ -194,11 +255,35 @@ class Level:
 
 
 @attrs.frozen
+class TieStep:
+    """One step of a tie-break chain: an expression compared between units still tied."""
+
+    text: str  # the formula, compiled per block into Block.tie_break
+    prefer: str = "higher"  # "higher" | "lower"
+    label: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.label or f"{self.text} {'cao' if self.prefer == 'higher' else 'thấp'} hơn"
+
+
+@attrs.frozen
 class Ranking:
-    ties: str = "shared"
-    tie_break: tuple[str, ...] = ()  # formula texts; compiled per block (Block.tie_break)
+    """How a block is ranked.
+
+    ``measure`` is what the rank compares: ``percent`` (the share of the unit's own
+    maximum, as levels use it) or ``total``; unset, it is the percent in a block whose
+    units can have different maxima and the total elsewhere. Units equal on it go through
+    the ``tie_break`` chain in order; those still equal share a rank, numbered as ``ties``
+    says: ``shared`` 1, 2, 2, 4 (national practice) or ``dense`` 1, 2, 2, 3.
+    """
+
+    ties: str = "shared"  # "shared" | "dense"
+    tie_break: tuple[TieStep, ...] = ()
     compare: str = "published"  # "published" | "exact"
     within_parent: bool = False
+    measure: str | None = None  # "percent" | "total" | None (percent where maxima can differ)
+    unranked_level: bool = True  # whether late and undated units still get a level
 
 
 @attrs.frozen
@@ -218,6 +303,7 @@ class ExcludedUnit:
 class Calendar:
     period: Period | None = None
     deadlines: Mapping[str, Mapping[str, dt.date]] = attrs.Factory(dict)  # year -> block -> before
+    yearly_deadlines: Mapping[str, str] = attrs.Factory(dict)  # block -> "MM-DD", every year
     updates: tuple[Update, ...] = ()
 
 
@@ -274,7 +360,23 @@ class Pack:
         return None
 
     def deadline(self, year: str, block_id: str) -> dt.date | None:
-        return self.calendar.deadlines.get(year, {}).get(block_id)
+        """The day before which ``block_id``'s results of ``year`` are due: the year's own
+        deadline, else the yearly rule ("before 15/11 every year") in that year."""
+        own = self.calendar.deadlines.get(year, {}).get(block_id)
+        if own is not None:
+            return own
+        rule = self.calendar.yearly_deadlines.get(block_id)
+        if rule is None or not (len(year) == 4 and year.isdigit()):
+            return None
+        month, day = (int(x) for x in rule.split("-"))
+        return dt.date(int(year), month, day)
+
+    def rank_measure(self, block: Block) -> str:
+        """What ranks ``block``: the declared measure, else the percent where its units'
+        maxima can differ (so the rank follows the levels) and the total elsewhere."""
+        if self.ranking.measure is not None:
+            return self.ranking.measure
+        return "percent" if block.maxima_can_differ else "total"
 
     def period_for(self, block: Block) -> Period | None:
         return block.period or self.calendar.period

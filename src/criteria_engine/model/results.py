@@ -14,13 +14,29 @@ import attrs
 
 # A unit's place in the ranking of its block.
 RANKED, LATE, EXCLUDED, MISSING, INTERIM = "ranked", "late", "excluded", "missing", "interim"
-STATUS_ORDER = {RANKED: 0, LATE: 1, EXCLUDED: 2, MISSING: 3, INTERIM: 4}
+UNDATED = "undated"  # sent with no date where a deadline applies: on time cannot be told
+STATUS_ORDER = {RANKED: 0, LATE: 1, UNDATED: 2, EXCLUDED: 3, MISSING: 4, INTERIM: 5}
+#: statuses of units that sent their results but are not ranked for when they sent them
+UNRANKED_SUBMITTED = (LATE, UNDATED)
 STATUS_LABELS = {
     RANKED: "",
     LATE: "nộp muộn",
+    UNDATED: "không ghi ngày nộp",
     EXCLUDED: "không đánh giá",
     MISSING: "không nộp",
     INTERIM: "cập nhật giữa kỳ",
+}
+
+
+# Where a batch's results stand on their way to publication: the Sở TT&TT drafts them,
+# verifies the figures, UBND tỉnh approves them, then they are published.
+DRAFT, VERIFIED, APPROVED, PUBLISHED = "draft", "verified", "approved", "published"
+RESULT_STATES = (DRAFT, VERIFIED, APPROVED, PUBLISHED)
+STATE_LABELS = {
+    DRAFT: "Dự thảo (chưa thẩm tra, chưa phê duyệt)",
+    VERIFIED: "Đã thẩm tra, xác minh (chưa phê duyệt)",
+    APPROVED: "Đã được phê duyệt (chưa công bố)",
+    PUBLISHED: "Đã công bố",
 }
 
 
@@ -122,6 +138,9 @@ class Standing:
     head: Mapping[str, str] | None = None
     note: str | None = None
     stage: str = "year"
+    max_total: Decimal | None = None  # the unit's own maximum (smaller when items do not apply)
+    tied_with: tuple[str, ...] = ()  # ids of the units equal to this one on the ranked measure
+    tie_step: str | None = None  # the tie-break step that settled the tie; None: shared
 
     @classmethod
     def of(cls, result: UnitResult) -> Standing:
@@ -151,4 +170,5 @@ class Standing:
             tie_keys=result.tie_keys,
             head=result.head,
             stage=result.stage,
+            max_total=result.max_total,
         )

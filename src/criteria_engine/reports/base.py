@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..evaluation.batch import BatchOutcome
     from ..model.pack import Pack
     from ..model.results import UnitResult
+    from .history import PreviousResults
 
 @attrs.frozen
 class Table:
@@ -36,9 +37,12 @@ class ReportContext:
     pack: Pack
     outcome: BatchOutcome
     results: Sequence[UnitResult] = ()
-    previous: dict[str, Any] | None = None
+    previous: PreviousResults | None = None  # the previous period (``--previous``)
     options: dict[str, Any] = attrs.Factory(dict)
     period: str | None = None  # the evaluation year the submissions declare
+    #: the submission files of the batch: reports that evaluate units again with changed
+    #: inputs (the analyses: next level, why, sensitivity) read them from here
+    files: tuple[Any, ...] = ()
 
 
 @attrs.frozen

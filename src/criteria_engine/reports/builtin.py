@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..plugins.hookspecs import hookimpl
-from . import standard, workflow
+from . import analyses, standard, workflow
 from .base import Report
 
 if TYPE_CHECKING:
@@ -73,6 +73,28 @@ BUILTIN_REPORTS = (
         "rank changes with --previous",
         needs_results=True,
         document="html",
+    ),
+    Report(
+        "next-level",
+        "Điều kiện để đạt mức độ cao hơn",
+        analyses.next_level_tables,
+        "per unit below the next level: points missing and the fewest criteria, with the "
+        "input values, that reach it",
+    ),
+    Report(
+        "why",
+        "Vì sao điểm và thứ hạng thay đổi",
+        analyses.why_tables,
+        "change in total split exactly per group, and who passed each unit that fell "
+        "(needs --previous)",
+        needs_previous=True,
+    ),
+    Report(
+        "sensitivity",
+        "Độ vững của thứ hạng",
+        analyses.sensitivity_tables,
+        "sure rank intervals when each group's weight moves within ±x % (--weights), and "
+        "the units one smallest step of one input moves",
     ),
     Report(
         "rank-change",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..evaluation.rounding import cell, published
-from ..model.results import STATUS_LABELS
+from ..model.pack import Block, Pack
+from ..model.results import STATE_LABELS, STATUS_LABELS
 from .base import ReportContext, Table
 
 
@@ -14,27 +15,52 @@ def _block_title(ctx: ReportContext, block_id: str) -> str:
     return f"{block.title} ({ctx.pack.decision.number})"
 
 
+def ranked_on(pack: Pack, block: Block) -> str:
+    """What the ranks of ``block`` compare, in words, for a table's note."""
+    exact = pack.ranking.compare == "exact"
+    if pack.rank_measure(block) == "percent":
+        what = "tỷ lệ % điểm đạt được so với điểm tối đa của từng đơn vị"
+        if block.maxima_can_differ:
+            what += " (điểm tối đa giảm khi có tiêu chí không áp dụng)"
+    else:
+        what = "tổng điểm"
+    how = "giá trị chính xác" if exact else "làm tròn như công bố"
+    shared = "đồng hạng" + (" (hạng kế tiếp không bỏ số)" if pack.ranking.ties == "dense" else "")
+    if pack.ranking.tie_break:
+        steps = "; ".join(f"{i}. {s.title}" for i, s in enumerate(pack.ranking.tie_break, 1))
+        chain = f"bằng nhau thì xét lần lượt: {steps}; vẫn bằng nhau thì {shared}"
+    else:
+        chain = f"bằng nhau thì {shared}"
+    return f"Xếp hạng theo {what}, {how}; {chain}."
+
+
 def ranking_tables(ctx: ReportContext) -> list[Table]:
-    """Per block: STT, unit, score per group, total, percentage, level, rank, note."""
+    """Per block: STT, unit, score per group, total (and the unit's own maximum where
+    maxima differ), percentage, level, rank, note; the note under the table says what the
+    rank compares and where the results stand (draft … published)."""
     tables = []
     for block_id, rows in ctx.outcome.tables.items():
         block = ctx.pack.block(block_id)
         groups = list(block.criteria)
         within = ctx.pack.ranking.within_parent and any(s.parent for s in rows)
+        own_max = block.maxima_can_differ
+        on_percent = ctx.pack.rank_measure(block) == "percent"
         headers = [
             "STT",
             "Đơn vị",
             *(f"Nhóm {g.id} (/{cell(g.max)})" for g in groups),
-            f"Tổng điểm (/{block.max_total.normalize():f})",
+            "Tổng điểm" if own_max else f"Tổng điểm (/{block.max_total.normalize():f})",
+            *(["Điểm tối đa"] if own_max else []),
             "Tỷ lệ (%)",
             "Mức độ",
-            "Xếp hạng",
+            "Xếp hạng (theo tỷ lệ %)" if on_percent else "Xếp hạng (theo tổng điểm)",
         ]
         keys = [
             "stt",
             "unit",
             *(f"group_{g.id}" for g in groups),
             "total",
+            *(["max_total"] if own_max else []),
             "percent",
             "level",
             "rank",
@@ -49,11 +75,15 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
             note = STATUS_LABELS[s.status]
             if s.note:
                 note = f"{note}: {s.note}" if note else s.note
+            if s.tie_step:
+                note = f"{note}; " if note else ""
+                note += f"hơn đơn vị cùng điểm nhờ: {s.tie_step}"
             line = [
                 i,
                 s.name,
                 *(published(ctx.pack, s.groups.get(g.id)) for g in groups),
                 s.published_total,
+                *([s.max_total] if own_max else []),
                 s.published_percent,
                 s.level,
                 s.rank,
@@ -62,6 +92,8 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
                 line.append(s.rank_in_parent)
             body.append((*line, note))
         legend = "; ".join(f"Nhóm {g.id}: {g.title}" for g in groups)
+        legend += f"\n{ranked_on(ctx.pack, block)}"
+        legend += f"\nTrạng thái kết quả: {STATE_LABELS[ctx.outcome.state]}."
         tables.append(
             Table(
                 _block_title(ctx, block_id),

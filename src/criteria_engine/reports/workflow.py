@@ -3,11 +3,11 @@ and the change of rank from one period to the next."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from ..analyses.attribution import group_parts, passes
 from ..evaluation.rounding import published, round_published
-from ..model.results import RANKED, STATUS_LABELS
+from ..model.results import RANKED, STATUS_LABELS, Standing
 from ..ranking.collation import sort_key
+from .analyses import group_change_text, passes_text
 from .base import ReportContext, Table
 from .standard import findings_tables, level_counts, mean
 
@@ -177,6 +177,19 @@ def _head(head) -> str:
     return ", ".join(part for part in (head.get("name"), head.get("title")) if part)
 
 
+def _why(ctx: ReportContext, block_id: str, now: Standing, old, before, rows, fell: bool):
+    """The change in total split per group, and for a unit that fell, who passed it and
+    on which groups (:mod:`criteria_engine.analyses.attribution`)."""
+    if old is None or now.total is None or old.total is None:
+        return "", ""
+    parts = group_parts(ctx.pack, block_id, old, now)
+    passed = ""
+    if fell:
+        after = {s.unit_id: s for s in rows}
+        passed = passes_text(ctx.pack, passes(ctx.pack, block_id, now.unit_id, before, after))
+    return group_change_text(ctx.pack, parts), passed
+
+
 def rank_change_tables(ctx: ReportContext) -> list[Table]:
     """Per block: previous and current rank and score; units that fell are marked.
 
@@ -185,22 +198,23 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
     unranked now is listed and counts as fallen. Shared ranks compare as published (a
     unit 2nd-equal both years has not moved).
     """
-    previous = ctx.previous or {}
+    previous = ctx.previous
     renamed = dict(ctx.pack.renamed_units)
     tables = []
     for block_id, rows in ctx.outcome.tables.items():
-        before: dict[str, tuple[str, dict]] = {}
-        for uid, row in previous.get(block_id, {}).items():
+        before: dict[str, tuple[str, Standing]] = {}
+        for uid, row in (previous.get(block_id) if previous is not None else {}).items():
             key = renamed.get(uid, uid)
             kept = before.get(key)
             # two previous rows for one unit (its old and new id): the ranked one counts
-            if kept is None or (kept[1].get("rank") is None and row.get("rank") is not None):
+            if kept is None or (kept[1].rank is None and row.rank is not None):
                 before[key] = (uid, row)
+        before_rows = {key: row for key, (_, row) in before.items()}
         body = []
         for s in rows:
             old_id, old = before.pop(s.unit_id, (None, None))
-            prev_rank = old.get("rank") if old else None
-            prev_total = old.get("published_total") if old else None
+            prev_rank = old.rank if old else None
+            prev_total = old.published_total if old else None
             notes = []
             if old is None:
                 notes.append("mới")
@@ -218,27 +232,29 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
                     prev_rank,
                     s.rank,
                     change,
-                    Decimal(str(prev_total)) if prev_total is not None else None,
+                    prev_total,
                     s.published_total,
                     "xuống hạng" if fell else "",
                     "; ".join(notes),
+                    *_why(ctx, block_id, s, old, before_rows, rows, fell),
                 )
             )
         for old_id, old in before.values():
-            fell = old.get("rank") is not None
-            old_total = old.get("published_total")
+            fell = old.rank is not None
             body.append(
                 (
                     old_id,
-                    old.get("name", old_id),
-                    _head(old.get("head")),
-                    old.get("rank"),
+                    old.name,
+                    _head(old.head),
+                    old.rank,
                     None,
                     None,
-                    Decimal(str(old_total)) if old_total is not None else None,
+                    old.published_total,
                     None,
                     "xuống hạng" if fell else "",
                     "không có trong kỳ này",
+                    "",
+                    "",
                 )
             )
         fallen = sum(1 for row in body if row[8])
@@ -256,6 +272,8 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
                     "Điểm kỳ này",
                     "Đánh dấu",
                     "Ghi chú",
+                    "Thay đổi điểm theo nhóm",
+                    "Bị vượt bởi (nhóm tạo khác biệt)",
                 ),
                 tuple(body),
                 keys=(
@@ -269,6 +287,8 @@ def rank_change_tables(ctx: ReportContext) -> list[Table]:
                     "total",
                     "flag",
                     "note",
+                    "group_changes",
+                    "passed_by",
                 ),
                 block=block_id,
                 note=f"{fallen} đơn vị xuống hạng so với kỳ trước.",

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..inputs.types import input_type
+
 if TYPE_CHECKING:
     from ..model.pack import Block, Criterion
     from ..model.results import CriterionResult, UnitResult
@@ -41,8 +43,9 @@ def number(value: Any) -> str:
 def input_value(facts: BlockFacts, name: str, value: Any) -> str:
     """``Tổng số văn bản đi (docs_total) = 500 văn bản``."""
     spec = facts.inputs[name]
-    shown = number(value) + ("%" if spec.type == "percent" else "")
-    unit = f" {spec.unit}" if spec.unit and spec.type != "percent" else ""
+    mark = input_type(spec).mark  # a percent is written 85%, a count 500 văn bản
+    shown = number(value) + mark
+    unit = f" {spec.unit}" if spec.unit and not mark else ""
     return f"{spec.label} ({name}) = {shown}{unit}"
 
 

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 from hypothesis import target
 
+from ..inputs.types import input_type
 from ._base import explore, score
 from ._describe import changed_scores, inputs_block, inputs_of, number
+from ._placing import step_of
 from .strategies import SCALE, Draft, Position, between, drafts, room_for
 
 if TYPE_CHECKING:
@@ -28,9 +30,9 @@ def _moved(facts: BlockFacts, base: Draft, name: str, position: Position) -> Dra
     """``base`` with ``name`` moved the way the pack calls better, or None if it cannot."""
     spec, value = facts.inputs[name], base.values[name]
     direction = spec.better
-    if spec.type == "boolean":
+    if input_type(spec).yes_no:
         return base.replace(name, not value) if value is (direction == "lower") else None
-    step = Decimal(1) if spec.type == "integer" else Decimal("0.01")
+    step = step_of(spec)
     if direction == "higher":
         room = room_for(facts, name, base.values) - value
     else:

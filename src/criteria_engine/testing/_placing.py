@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from .analysis import HUNDREDTH, BlockFacts, Cut, RatioCut
+from ..inputs.types import input_type
+from .analysis import BlockFacts, Cut, RatioCut
 
 if TYPE_CHECKING:
     from ..model.pack import Input
@@ -56,14 +57,15 @@ def _along(lo: int, hi: int, position: Position, unit: int = 1) -> int:
 
 def between(spec: Input, low: Decimal, high: Decimal, position: Position) -> Decimal:
     """The value at ``position`` from ``low`` to ``high``, on the input's grid."""
-    unit = 1 if spec.type == "integer" else 100
+    grid = step_of(spec)
+    unit = int(1 / grid)  # grid steps in one whole unit
     lo, hi = math.ceil(low * unit), math.floor(high * unit)
     if hi <= lo:
-        return Decimal(lo) / unit if spec.type != "integer" else Decimal(lo)
+        return Decimal(lo) / unit if unit != 1 else Decimal(lo)
     value = Decimal(_along(lo, hi, position, unit))
     if unit == 1:
         return value
-    value = value.scaleb(-2)
+    value *= grid
     return value.quantize(1) if value == value.to_integral_value() else value.normalize()
 
 
@@ -87,14 +89,17 @@ def room_for(facts: BlockFacts, name: str, values: Mapping[str, Any]) -> Decimal
 
 
 def step_of(spec: Input) -> Decimal:
-    return Decimal(1) if spec.type == "integer" else HUNDREDTH
+    """The step between two neighbouring values of a number input (its type's grid)."""
+    grid = input_type(spec).grid
+    assert grid is not None, f"{spec.name} is not a number"
+    return grid
 
 
 def land_cut(facts: BlockFacts, values: dict[str, Any], cut: Cut, side: str) -> bool:
     spec = facts.inputs[cut.name]
     step = step_of(spec)
     target = cut.value + {"on": 0, "below": -step, "above": step}[side]
-    if spec.type == "integer" and target != target.to_integral_value():
+    if input_type(spec).whole and target != target.to_integral_value():
         target = Decimal(math.floor(cut.value) if side == "below" else math.ceil(cut.value))
     if not facts.low[cut.name] <= target <= facts.high[cut.name]:
         return False
@@ -109,7 +114,8 @@ def land_ratio(
     low = max(facts.low[cut.whole], step_of(whole_spec))
     high = facts.high[cut.whole]
     den = Fraction(cut.ratio).denominator
-    if part_spec.type == "integer" and whole_spec.type == "integer" and low <= high:
+    part_whole, whole_whole = input_type(part_spec).whole, input_type(whole_spec).whole
+    if part_whole and whole_whole and low <= high:
         # a whole that is a multiple of the ratio's denominator lets the part land exactly
         k_low, k_high = math.ceil(low / den), math.floor(high / den)
         if k_low <= k_high:
@@ -121,14 +127,15 @@ def land_ratio(
     if whole <= 0 or not low <= whole <= high:
         return False
     on = cut.ratio * whole
-    if part_spec.type == "integer":
+    if part_whole:
         part = {
             "on": Decimal(math.ceil(on)),
             "below": Decimal(math.ceil(on) - 1),
             "above": Decimal(math.floor(on) + 1),
         }[side]
     else:
-        part = on + {"on": 0, "below": -HUNDREDTH, "above": HUNDREDTH}[side]
+        step = step_of(part_spec)
+        part = on + {"on": 0, "below": -step, "above": step}[side]
     if not facts.low[cut.part] <= part <= facts.high[cut.part]:
         return False
     values[cut.whole], values[cut.part] = whole, part
@@ -149,7 +156,7 @@ def repair(facts: BlockFacts, values: dict[str, Any]) -> None:
                 continue
             changed = True
             if total <= facts.high[share.whole]:
-                integer = facts.inputs[share.whole].type == "integer"
+                integer = input_type(facts.inputs[share.whole]).whole
                 values[share.whole] = Decimal(math.ceil(total)) if integer else total
                 continue
             values[share.whole] = facts.high[share.whole]

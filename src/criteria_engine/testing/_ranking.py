@@ -1,8 +1,10 @@
 """Ranking rules, checked on a ranked table against what the batch says about each unit.
 
-The rules a published table must follow whatever the figures: equal totals share a rank
-and the next rank is skipped (1, 2, 2, 4); units that were late, excluded or never sent
-anything get no rank and come after every ranked unit; interim updates never appear.
+The rules a published table must follow whatever the figures: units are ranked on the
+block's measure (the percent where maxima can differ, else the total, unless the pack
+declares one), equal values share a rank and the next rank is skipped (1, 2, 2, 4); units
+that were late, sent no date where a deadline applies, were excluded or never sent anything
+get no rank and come after every ranked unit; interim updates never appear.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..model.results import EXCLUDED, LATE, RANKED
+from ..model.results import EXCLUDED, LATE, RANKED, UNDATED
 from ._describe import unit_line
 
 if TYPE_CHECKING:
@@ -21,9 +23,18 @@ if TYPE_CHECKING:
 
 
 def compared(pack: Pack, standing: Standing) -> tuple[Decimal, ...]:
-    """What the ranking compares: the published (or exact) total, then the tie-breaks."""
-    total = standing.published_total if pack.ranking.compare == "published" else standing.total
-    return (total or Decimal(0), *standing.tie_keys)
+    """What the ranking compares: the block's measure (percent or total, published or
+    exact), then the tie-breaks, each turned so that larger is better."""
+    exact = pack.ranking.compare == "exact"
+    if pack.rank_measure(pack.block(standing.block)) == "percent":
+        value = standing.percent if exact else standing.published_percent
+    else:
+        value = standing.total if exact else standing.published_total
+    keys = [
+        key if step.prefer == "higher" else -key
+        for key, step in zip(standing.tie_keys, pack.ranking.tie_break, strict=False)
+    ]
+    return (value or Decimal(0), *keys)
 
 
 def expected_status(pack: Pack, record: Mapping[str, Any], block_id: str) -> str:
@@ -32,12 +43,19 @@ def expected_status(pack: Pack, record: Mapping[str, Any], block_id: str) -> str
         return EXCLUDED
     deadline = pack.deadline(str(record.get("period")), block_id)
     submitted = record.get("submitted")
-    if deadline is not None and submitted and dt.date.fromisoformat(submitted) >= deadline:
+    if deadline is not None and not submitted:
+        return UNDATED
+    if deadline is not None and dt.date.fromisoformat(submitted) >= deadline:
         return LATE
     return RANKED
 
 
-def _competition(values: list[tuple[Decimal, ...]], value: tuple[Decimal, ...]) -> int:
+def _competition(
+    pack: Pack, values: list[tuple[Decimal, ...]], value: tuple[Decimal, ...]
+) -> int:
+    """1 + how many are ahead (shared ties), or how many distinct values are (dense)."""
+    if pack.ranking.ties == "dense":
+        return 1 + len({other for other in values if other > value})
     return 1 + sum(1 for other in values if other > value)
 
 
@@ -75,7 +93,7 @@ def table_problems(
             problems.append(f"{unit_line(standing)} has a rank, but only ranked units get one")
     values = [compared(pack, s) for s in ranked]
     for standing, value in zip(ranked, values, strict=True):
-        want_rank = _competition(values, value)
+        want_rank = _competition(pack, values, value)
         if standing.rank != want_rank:
             ahead = [unit_line(s) for s, v in zip(ranked, values, strict=True) if v > value]
             problems.append(
@@ -99,7 +117,7 @@ def _parent_problems(pack: Pack, ranked: list[Standing]) -> list[str]:
         if not standing.parent:
             continue
         siblings = [compared(pack, s) for s in ranked if s.parent == standing.parent]
-        want = _competition(siblings, compared(pack, standing))
+        want = _competition(pack, siblings, compared(pack, standing))
         if standing.rank_in_parent != want:
             problems.append(
                 f"{unit_line(standing)} should have rank {want} among the units of "

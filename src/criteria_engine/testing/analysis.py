@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..dsl.functions import AGGREGATES
 from ..dsl.nodes import Arith, Call, Compare, Name, Node, Steps, constant_value, walk
+from ..inputs.types import input_type
 
 if TYPE_CHECKING:
     from ..dsl import Formula
@@ -36,9 +38,6 @@ if TYPE_CHECKING:
 #: Upper bound for a number or integer input that declares no ``max`` (nor ``min``: the
 #: lower bound is then ``-DEFAULT_CAP``). Large enough for any count a unit reports.
 DEFAULT_CAP = Decimal(10_000)
-#: The smallest step of a generated ``number`` or ``percent`` value.
-HUNDREDTH = Decimal("0.01")
-_HUNDRED = Decimal(100)
 
 
 @attrs.frozen
@@ -151,7 +150,7 @@ def _divided_by(node: Node, block: Block) -> Iterator[str]:
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, Call) and current.function in ("best", "mean"):
+        if isinstance(current, Call) and current.function in AGGREGATES:
             continue
         name = _input_name(current, block)
         if name:
@@ -159,18 +158,13 @@ def _divided_by(node: Node, block: Block) -> Iterator[str]:
         stack.extend(current.children())
 
 
-def _in_units(spec: Input, value: Decimal) -> Decimal:
-    """A constant compared with an input, as the unit writes that input (85 % is 85)."""
-    return value * _HUNDRED if spec.type == "percent" else value
-
-
 def _cuts_against(
     subject: Node, constants: list[Decimal], block: Block, crit: str
 ) -> list[Cut | RatioCut]:
     name = _input_name(subject, block)
     if name is not None and block.inputs[name].is_numeric:
-        spec = block.inputs[name]
-        return [Cut(name, _in_units(spec, c), crit) for c in constants]
+        kind = input_type(block.inputs[name])  # a constant as the unit writes it: 85 % is 85
+        return [Cut(name, kind.in_units(c), crit) for c in constants]
     pair = _ratio_pair(subject, block)
     if pair is not None:
         return [RatioCut(pair[0], pair[1], c, crit) for c in constants if c >= 0]
@@ -189,12 +183,13 @@ def _read_formula(
     for node in walk(formula.node):
         if isinstance(node, Call) and node.function == "ratio":
             parts, whole = _summands(node.args[0], block), _input_name(node.args[1], block)
-            if parts and whole and whole not in parts:
-                numeric = all(
-                    block.inputs[n].type in ("number", "integer") for n in (*parts, whole)
-                )
-                if numeric:
-                    shares.append(Share(parts, whole, crit))
+            if (
+                parts
+                and whole
+                and whole not in parts
+                and all(input_type(block.inputs[n]).additive for n in (*parts, whole))
+            ):
+                shares.append(Share(parts, whole, crit))
             for name in _divided_by(node.args[1], block):
                 divisors.setdefault(name, set()).add(crit)
         elif isinstance(node, Arith) and node.op == "/":
@@ -239,13 +234,13 @@ def _bounds(
     low: dict[str, Decimal] = {}
     high: dict[str, Decimal] = {}
     for name, spec in block.inputs.items():
-        if spec.type == "percent":
-            low[name], high[name] = Decimal(0), _HUNDRED
-        elif spec.is_numeric:
-            near = [abs(c.value) for c in cuts if isinstance(c, Cut) and c.name == name]
-            cap = max([DEFAULT_CAP, *(2 * v for v in near)])
-            low[name] = spec.min if spec.min is not None else -cap
-            high[name] = spec.max if spec.max is not None else max(cap, low[name] + cap)
+        if not spec.is_numeric:
+            continue
+        declared_low, declared_high = input_type(spec).bounds(spec)
+        near = [abs(c.value) for c in cuts if isinstance(c, Cut) and c.name == name]
+        cap = max([DEFAULT_CAP, *(2 * v for v in near)])
+        low[name] = declared_low if declared_low is not None else -cap
+        high[name] = declared_high if declared_high is not None else max(cap, low[name] + cap)
     # a whole can never be smaller than the smallest its parts can add up to
     for name in reversed(order):
         for share in (s for s in shares if s.whole == name):

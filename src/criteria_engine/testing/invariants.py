@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 # ._base comes first: it says what to install when hypothesis is missing
+from ..inputs.types import input_type
 from ._base import DEFAULT_EXAMPLES, explore, load, per_block, score
 from ._describe import criterion_label, inputs_block, inputs_of, number
 from ._levels import level_problems
@@ -150,7 +151,7 @@ def assert_monotone(facts: BlockFacts, max_examples: int | None) -> None:
     names = tuple(
         name
         for name, spec in facts.inputs.items()
-        if spec.better in ("higher", "lower") and (spec.is_numeric or spec.type == "boolean")
+        if spec.better in ("higher", "lower") and input_type(spec).ordered
     )
     failures: list[str] = []
     # an input that divides somewhere is the usual culprit: each gets a longer search of

@@ -40,6 +40,7 @@ import criteria_engine
 from ..evaluation.batch import BatchOutcome, run_batch
 from ..evaluation.unit import aggregates_of, evaluate_submission
 from ..inputs.records import Record, Submission, check_record, read_records
+from ..inputs.types import input_type
 from ..loading.pack_dir import load_pack_dir
 from ..model.pack import Block, Criterion, Input, Pack
 from ..model.results import Standing, UnitResult
@@ -350,7 +351,7 @@ def one_step_better(spec: Input, value: Any) -> Any:
     """The value one step in the direction the input is marked ``better``, or None when
     there is no such value (already at its bound, or a choice, which has no order)."""
     up = spec.better == "higher"
-    if spec.type == "boolean":
+    if input_type(spec).yes_no:
         return None if value == up else up
     if not spec.is_numeric:
         return None

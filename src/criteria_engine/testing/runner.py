@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..inputs.records import Record, SubmissionError
-from ..loading.finder import PackNotFound, PackRef, in_force, load_pack, versions
-from ..loading.yaml_reader import read_yaml_file
+from ..inputs.types import input_type
+from ..loading.finder import PackNotFound, PackRef, in_force, load_pack, pack_ref, versions
 from ._describe import number
 from .cases import (
     Case,
@@ -31,37 +31,19 @@ from .cases import (
 
 if TYPE_CHECKING:
     from ..evaluation.batch import BatchOutcome
-    from ..model.pack import Pack
+    from ..model.pack import Input, Pack
     from ..model.results import CriterionResult, Standing, UnitResult
-
-
-def _ref(folder: Path) -> PackRef | None:
-    try:
-        data = read_yaml_file(str(folder / "pack.yaml")).data
-        decision = data.get("decision") or {}
-        version = data.get("version")
-        effective = decision.get("effective") or decision.get("signed")
-        return PackRef(
-            name=str(data["name"]),
-            version=None if version is None else str(version),
-            effective=effective if isinstance(effective, dt.date) else None,
-            title=str(data.get("title", "")),
-            decision=str(decision.get("number", "")),
-            path=folder,
-        )
-    except Exception:  # an unreadable neighbour is not this case's business
-        return None
 
 
 def _versions_near(folder: Path) -> list[PackRef]:
     """The pack in ``folder`` and its other versions: folders beside it, then installed."""
-    own = _ref(folder)
+    own = pack_ref(folder)
     if own is None:
         return []
     near = [folder, *(p for p in sorted(folder.iterdir()) if (p / "pack.yaml").is_file())]
     if (folder.parent / "pack.yaml").is_file():
         near.append(folder.parent)
-    refs = [r for r in map(_ref, near) if r is not None and r.name == own.name]
+    refs = [r for r in map(pack_ref, near) if r is not None and r.name == own.name]
     labels = {r.label for r in refs}
     refs += [r for r in versions(own.name) if r.label not in labels]
     return sorted(refs, key=lambda r: r.effective or dt.date.min)
@@ -88,9 +70,11 @@ def _same(expected: Any, exact: Decimal | None, pack: Pack) -> bool:
     return round_published(pack, exact) == round_published(pack, want)
 
 
-def _value_text(facts_type: str | None, value: Any) -> str:
-    if facts_type == "percent" and isinstance(value, Decimal):
-        return number(value * 100) + "%"
+def _value_text(spec: Input | None, value: Any) -> str:
+    """An input's value as the unit wrote it (a percent as 85%)."""
+    if spec is not None and isinstance(value, Decimal):
+        kind = input_type(spec)
+        return number(kind.in_units(value)) + kind.mark
     return number(value)
 
 
@@ -104,8 +88,7 @@ def _criterion_detail(pack: Pack, block_id: str, got: CriterionResult) -> tuple[
         lines.append(f"sum of its children: {parts}")
     if got.inputs:
         shown = ", ".join(
-            f"{name} = {_value_text(block.inputs[name].type if name in block.inputs else None, v)}"
-            for name, v in got.inputs.items()
+            f"{name} = {_value_text(block.inputs.get(name), v)}" for name, v in got.inputs.items()
         )
         lines.append(f"inputs: {shown}")
     if got.capped or got.floored:
@@ -168,9 +151,17 @@ def _findings(case: Case, result: UnitResult) -> list[Mismatch]:
 
 
 def _ahead(pack: Pack, table: list[Standing], standing: Standing) -> tuple[str, ...]:
+    """The units ranked at or above ``standing``, each with its total (and its percent
+    when the block ranks on the percent)."""
     ranked = [s for s in table if s.rank is not None and s.unit_id != standing.unit_id]
+    on_percent = pack.rank_measure(pack.block(standing.block)) == "percent"
+
+    def figure(s: Standing) -> str:
+        total = number(s.published_total)
+        return f"{total}, {number(s.published_percent)} %" if on_percent else total
+
     lines = [
-        f"rank {s.rank}: {s.unit_id} ({number(s.published_total)})"
+        f"rank {s.rank}: {s.unit_id} ({figure(s)})"
         for s in ranked
         if standing.rank is None or s.rank <= standing.rank
     ]

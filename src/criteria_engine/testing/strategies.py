@@ -24,6 +24,7 @@ import attrs
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from ..inputs.types import input_type
 from ..inputs.values import convert
 from ._placing import SCALE, SIDES, Position, between, land_cut, land_ratio, repair, room_for
 from .analysis import BlockFacts, Cut, RatioCut, analyse
@@ -44,7 +45,6 @@ __all__ = [
     "unit_records",
 ]
 
-_LETTERS = "abcdeghiklmnopqrstuvxyăâđêôơư "
 _SIDE = st.sampled_from(SIDES)
 
 
@@ -69,12 +69,15 @@ class Draft:
         }
 
     def record(
-        self, facts: BlockFacts, unit_id: str = "don-vi-01", name: str = "Đơn vị 01"
+        self, facts: BlockFacts, unit_id: str | None = None, name: str | None = None
     ) -> dict[str, Any]:
-        """A whole unit record of the block, for the evaluation year of the facts."""
+        """A whole unit record of the block, for the evaluation year of the facts; without
+        ``unit_id``, of the first unit of the block's roster (or ``don-vi-01``)."""
+        if unit_id is None:
+            unit_id, name = (roster_units(facts) or [("don-vi-01", "Đơn vị 01")])[0]
         return {
             "id": unit_id,
-            "name": name,
+            "name": name or unit_id,
             "block": facts.block.id,
             "period": facts.period,
             "inputs": self.inputs(facts),
@@ -94,7 +97,7 @@ def _json_value(spec: Input, value: Any, as_text: bool) -> Any:
         return value
     if as_text:
         text = format(value.normalize(), "f")
-        return f"{text}%" if spec.type == "percent" else text
+        return text + input_type(spec).mark
     if value == value.to_integral_value():
         return int(value)
     return float(value)
@@ -102,24 +105,16 @@ def _json_value(spec: Input, value: Any, as_text: bool) -> Any:
 
 def _default(spec: Input) -> Any:
     """An optional input's default, in the unit's terms (a percent in points)."""
-    value = convert(spec, spec.default)
-    return value * 100 if spec.type == "percent" else value
+    return input_type(spec).in_units(convert(spec, spec.default))
 
 
 def _static_values(facts: BlockFacts, name: str) -> st.SearchStrategy[Any] | None:
     """Values of a non-numeric input (numbers are placed with :data:`SCALE`)."""
     spec = facts.inputs[name]
-    if spec.is_numeric:
+    examples = input_type(spec).examples
+    if examples is None:
         return None
-    if spec.type == "boolean":
-        return st.booleans()
-    if spec.type == "choice":
-        return st.sampled_from(spec.choices)
-    if spec.type == "date":
-        return st.dates(*facts.window)
-    known = facts.texts.get(name, ())
-    free = st.text(_LETTERS, max_size=12).map(str.strip)
-    return st.one_of(st.sampled_from(known), free) if known else free
+    return examples(spec, facts.window, facts.texts.get(name, ()))
 
 
 def input_values(facts: BlockFacts, name: str) -> st.SearchStrategy[Any]:
@@ -199,6 +194,28 @@ def _facts(pack: Pack, block: Block | str) -> BlockFacts:
     return analyse(pack, pack.block(block) if isinstance(block, str) else block)
 
 
+def roster_units(facts: BlockFacts) -> list[tuple[str, str]]:
+    """(id, name) of the roster units of the block for the facts' year, excluded ones left
+    out: generated records take these, since an id off a pack's roster is refused."""
+    pack = facts.pack
+    return [
+        (u.id, u.name)
+        for u in pack.roster
+        if u.block == facts.block.id
+        and u.period in (None, facts.period)
+        and not pack.excluded_unit(u.id, u.name)
+    ]
+
+
+def _parents(facts: BlockFacts) -> tuple[str, ...]:
+    """Two parents for generated units: the roster's (its units' parents, else units of
+    other blocks), or two invented ids when the pack has no roster for the year."""
+    roster = [u for u in facts.pack.roster if u.period in (None, facts.period)]
+    named = sorted({u.parent for u in roster if u.block == facts.block.id and u.parent})
+    others = sorted(u.id for u in roster if u.block != facts.block.id)
+    return tuple((named or others or ["don-vi-cha-1", "don-vi-cha-2"])[:2])
+
+
 def unit_inputs(
     pack: Pack, block: Block | str, *, thresholds: bool = True
 ) -> st.SearchStrategy[dict[str, Any]]:
@@ -212,16 +229,21 @@ def unit_records(
     block: Block | str | None = None,
     *,
     thresholds: bool = True,
-    unit_id: str = "don-vi-01",
-    name: str = "Đơn vị 01",
+    unit_id: str | None = None,
+    name: str | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Whole unit records (the JSON shape) of ``block``, or of any block of the pack."""
+    """Whole unit records (the JSON shape) of ``block``, or of any block of the pack.
+
+    Without ``unit_id`` the record is the first unit of the block's roster, if the pack
+    has one, else ``don-vi-01``."""
     if block is None:
         return st.sampled_from(pack.blocks).flatmap(
             lambda b: unit_records(pack, b, thresholds=thresholds, unit_id=unit_id, name=name)
         )
     facts = _facts(pack, block)
-    return drafts(facts, thresholds=thresholds).map(lambda d: d.record(facts, unit_id, name))
+    first = (roster_units(facts) or [("don-vi-01", "Đơn vị 01")])[0]
+    uid, label = unit_id or first[0], name or (first[1] if unit_id is None else unit_id)
+    return drafts(facts, thresholds=thresholds).map(lambda d: d.record(facts, uid, label))
 
 
 @st.composite
@@ -234,7 +256,10 @@ def _batch(
 ) -> list[dict[str, Any]]:
     pack, block = facts.pack, facts.block
     min_units, max_units = sizes
+    roster = roster_units(facts)
     count = draw(st.integers(min_units, max_units))
+    if roster:
+        count = min(count, len(roster))
     chosen: list[Draft] = []
     for _ in range(count):
         # one unit in four copies an earlier one, so equal totals (ties) are common
@@ -249,10 +274,11 @@ def _batch(
     if statuses and pack.excluded:
         kinds.append("excluded")
     excluded = list(pack.excluded)
-    parents = ("don-vi-cha-1", "don-vi-cha-2")
+    parents = _parents(facts)
     records = []
     for i, draft in enumerate(chosen, start=1):
-        record = draft.record(facts, f"don-vi-{i:02d}", f"Đơn vị {i:02d}")
+        uid, label = roster[i - 1] if roster else (f"don-vi-{i:02d}", f"Đơn vị {i:02d}")
+        record = draft.record(facts, uid, label)
         kind = draw(st.sampled_from(kinds))
         if kind == "excluded" and excluded:
             unit = excluded.pop(0)

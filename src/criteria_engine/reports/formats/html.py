@@ -23,6 +23,7 @@ import attrs
 
 from ...evaluation.rounding import cell, published
 from ...model.results import EXCLUDED, INTERIM, STATUS_LABELS
+from ..caveats import CAVEATS_TITLE, context_caveats, is_file_note
 
 if TYPE_CHECKING:
     import jinja2
@@ -85,6 +86,8 @@ class Card:
     colour: str
     lines: tuple[Line, ...]
     findings: tuple[str, ...]
+    #: what is not official, on the card itself: a card is printed and handed out alone
+    caveats: tuple[str, ...] = ()
 
     @property
     def self_assessed(self) -> bool:
@@ -218,6 +221,9 @@ def _cards(ctx: ReportContext, block_id: str, results: Sequence[UnitResult]) -> 
     """A card per unit, in the order of the ranking table."""
     colours = level_colours(ctx.pack)
     by_id = {r.unit_id: r for r in results}
+    # the state and provenance, then the note of the unit's own file
+    shared = tuple(c for c in context_caveats(ctx) if not is_file_note(c))
+    file_notes = {n.file: n.note for n in ctx.outcome.notes}
     cards = []
     for s in ctx.outcome.tables.get(block_id, ()):
         result = by_id.get(s.unit_id)
@@ -225,6 +231,8 @@ def _cards(ctx: ReportContext, block_id: str, results: Sequence[UnitResult]) -> 
             (f"{f.criterion}: " if f.criterion else "") + f.message
             for f in (result.findings if result else ())
         )
+        source = result.file if result else None
+        own_note = (f"Số liệu: {file_notes[source]}",) if source in file_notes else ()
         cards.append(
             Card(
                 unit_id=s.unit_id,
@@ -234,6 +242,7 @@ def _cards(ctx: ReportContext, block_id: str, results: Sequence[UnitResult]) -> 
                 colour=colours.get(s.level or "", "#9e9e9e"),
                 lines=tuple(_lines(ctx.pack, result.criteria)) if result else (),
                 findings=findings,
+                caveats=shared + own_note,
             )
         )
     return tuple(cards)
@@ -278,6 +287,9 @@ def full_report(ctx: ReportContext) -> str:
         "report.html.j2",
         pack=ctx.pack,
         title=f"{ctx.pack.title}",
+        period=ctx.period,
+        caveats=context_caveats(ctx),
+        caveats_title=CAVEATS_TITLE,
         blocks=_blocks(ctx),
         errors=errors_table(ctx)[0] if ctx.outcome.errors else None,
         outcome=ctx.outcome,
@@ -285,17 +297,22 @@ def full_report(ctx: ReportContext) -> str:
     )
 
 
-def tables_html(tables: Sequence[Table], pack: Pack, title: str) -> str:
-    """Any report's tables as a plain self-contained page (``--format html``)."""
+def tables_html(
+    tables: Sequence[Table], pack: Pack, title: str, caveats: Sequence[str] = ()
+) -> str:
+    """Any report's tables as a plain self-contained page (``--format html``), the
+    ``caveats`` above them."""
     return _render(
         "tables.html.j2",
         pack=pack,
         title=title,
         tables=list(tables),
         colours=level_colours(pack),
+        caveats=list(caveats),
+        caveats_title=CAVEATS_TITLE,
     )
 
 
 def html_tables(tables: Sequence[Table], ctx: ReportContext, title: str) -> str:
     """The registry's entry point: any report's tables as a page."""
-    return tables_html(tables, ctx.pack, title)
+    return tables_html(tables, ctx.pack, title, context_caveats(ctx))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...evaluation.rounding import cell
+from ..caveats import context_caveats
 from ..history import outcome_json
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ def _dumps(data: Any) -> str:
 def json_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title: str = "") -> str:
     """A list of tables, each with its rows as objects keyed by the columns' machine names."""
     out = []
+    caveats = context_caveats(ctx)
     for t in tables:
         keys = t.keys or t.headers
         out.append(
@@ -32,6 +34,8 @@ def json_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title
                 "title": t.title,
                 "block": t.block,
                 "note": t.note,
+                # on every table: the list of tables stays a list, as readers expect
+                "caveats": caveats,
                 "rows": [
                     {k: _value(v) for k, v in zip(keys, row, strict=True)} for row in t.rows
                 ],
@@ -42,4 +46,7 @@ def json_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title
 
 def json_batch(ctx: ReportContext) -> str:
     """The batch's saved results: what ``--previous`` reads back next period."""
-    return _dumps(outcome_json(ctx.outcome, ctx.period))
+    data = outcome_json(ctx.outcome, ctx.period)
+    if ctx.previous is not None:  # the state of the results compared with, too
+        data["caveats"] = context_caveats(ctx)
+    return _dumps(data)

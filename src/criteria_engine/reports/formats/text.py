@@ -8,15 +8,28 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ...evaluation.rounding import cell
+from ..caveats import CAVEATS_TITLE, context_caveats
 
 if TYPE_CHECKING:
     from ..base import ReportContext, Table
 
 
-def _tabulated(tables: Sequence[Table], style: str, heading: str) -> str:
+def _caveat_lines(ctx: ReportContext | None, markdown: bool) -> list[str]:
+    """The caveats as the first part of a text output, so no reader misses them."""
+    lines = context_caveats(ctx)
+    if not lines:
+        return []
+    if markdown:
+        return ["\n".join([f"> **{CAVEATS_TITLE}**", ">", *(f"> - {x}" for x in lines)])]
+    return ["\n".join([f"{CAVEATS_TITLE}:", *(f"  - {x}" for x in lines)])]
+
+
+def _tabulated(
+    tables: Sequence[Table], style: str, heading: str, ctx: ReportContext | None = None
+) -> str:
     from tabulate import tabulate
 
-    parts = []
+    parts = _caveat_lines(ctx, markdown=heading.startswith("#"))
     for t in tables:
         body = tabulate(
             [[cell(v) for v in row] for row in t.rows],
@@ -31,20 +44,25 @@ def _tabulated(tables: Sequence[Table], style: str, heading: str) -> str:
 
 def plain_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title: str = "") -> str:
     """Aligned text for a terminal."""
-    return _tabulated(tables, "simple", "")
+    return _tabulated(tables, "simple", "", ctx)
 
 
 def markdown_tables(
     tables: Sequence[Table], ctx: ReportContext | None = None, title: str = ""
 ) -> str:
     """GitHub-style Markdown tables, one ``##`` heading each."""
-    return _tabulated(tables, "github", "## ")
+    return _tabulated(tables, "github", "## ", ctx)
 
 
 def csv_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title: str = "") -> str:
     """CSV; several tables are separated by a blank row and a title row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    caveats = context_caveats(ctx)
+    if caveats:  # above the tables, where a reader opening the file in Excel sees them
+        writer.writerow([CAVEATS_TITLE])
+        writer.writerows([line] for line in caveats)
+        writer.writerow([])
     for i, t in enumerate(tables):
         if len(tables) > 1:
             if i:

@@ -3,20 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...inputs.excel import _HEADER_FILL, _LEVEL_FILLS, _TWO_PLACES, _sheet_name, _to_bytes
+from ..caveats import CAVEATS_TITLE, context_caveats, is_file_note
+
+#: the visible sheet that lists every caveat, the submission files' notes in full
+NOTES_SHEET = "Lưu ý"
+_NOTE_CHARS = 160  # of a file's note, quoted above a table before "…"
 
 if TYPE_CHECKING:
     from ...model.pack import Pack
     from ..base import ReportContext, Table
 
 
+def _above(caveats: Sequence[str]) -> list[str]:
+    """The caveats shown above a table, kept short because the rows above the header stay
+    frozen on screen: the state and provenance in full, the files' notes as one line
+    quoting the first (all of them are on the :data:`NOTES_SHEET` sheet)."""
+    lines = [c for c in caveats if not is_file_note(c)]
+    notes = [c for c in caveats if is_file_note(c)]
+    if len(notes) == 1 and len(notes[0]) <= _NOTE_CHARS * 2:
+        lines.append(notes[0])
+    elif notes:
+        first = notes[0] if len(notes[0]) <= _NOTE_CHARS else notes[0][:_NOTE_CHARS] + "…"
+        lines.append(f"{first} — ghi chú của mọi tệp số liệu ở trang '{NOTES_SHEET}'.")
+    return lines
+
+
 def _write_table(
-    ws, table: Table, pack: Pack, titles: Sequence[str], freeze_columns: int = 0
+    ws,
+    table: Table,
+    pack: Pack,
+    titles: Sequence[str],
+    freeze_columns: int = 0,
+    caveats: Sequence[str] = (),
 ) -> None:
-    """One table on one sheet: title rows, a styled header, typed cells, filter, frozen top."""
+    """One table on one sheet: title rows, the caveats, a styled header, typed cells,
+    filter, frozen top."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -29,7 +55,11 @@ def _write_table(
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
         if width > 1:
             ws.merge_cells(f"A{row}:{last}{row}")
-    header = len(titles) + 2 if titles else 1  # a blank row between the titles and the table
+    for text in _above(caveats):  # unmerged, unwrapped: the text runs on over empty cells
+        ws.append([f"Lưu ý: {text}"])
+        ws.cell(row=ws.max_row, column=1).font = Font(italic=True, color="9C0006")
+    # a blank row between the titles and the table
+    header = ws.max_row + 2 if titles or caveats else 1
     for col, text in enumerate(table.headers, start=1):
         ws.cell(row=header, column=col, value=text)
     thin = Side(style="thin", color="A6A6A6")
@@ -45,19 +75,36 @@ def _write_table(
         for i, lv in enumerate(pack.levels)
     }
     widths = [min(max(len(str(h)) // 2 + 2, 8), 40) for h in table.headers]
-    for values in table.rows:
+    styles: dict[tuple, Any] = {}
+    for number, values in enumerate(table.rows, start=header + 1):
         ws.append([("có" if v else "không") if isinstance(v, bool) else v for v in values])
-        for col, (key, cell) in enumerate(zip(keys, ws[ws.max_row], strict=False)):
+        # cells by their address: ``ws.max_row`` and ``ws[row]`` scan every cell of the
+        # sheet, which made a sheet of n rows cost n² (minutes for a province's scores)
+        cells = (ws.cell(row=number, column=c) for c in range(1, len(values) + 1))
+        for col, (key, cell) in enumerate(zip(keys, cells, strict=False)):
+            value = cell.value
+            widths[col] = max(widths[col], min(len(str(value or "")) + 2, 50))
+            # a column's cells share a handful of styles: each is built once and copied,
+            # since openpyxl hashes every style object set on every cell
+            kind = (
+                col,
+                type(value),
+                isinstance(value, str) and len(value) > 40,
+                value if key == "level" else None,
+            )
+            if kind in styles:
+                cell._style = copy(styles[kind])
+                continue
             cell.border = border
-            if isinstance(cell.value, Decimal | float):
+            if isinstance(value, Decimal | float):
                 cell.number_format = (
                     "0.00" if key in _TWO_PLACES or key.startswith("group_") else "General"
                 )
-            elif isinstance(cell.value, str):
-                cell.alignment = Alignment(wrap_text=len(cell.value) > 40, vertical="top")
-            if key == "level" and cell.value in levels:
-                cell.fill = levels[cell.value]
-            widths[col] = max(widths[col], min(len(str(cell.value or "")) + 2, 50))
+            elif isinstance(value, str):
+                cell.alignment = Alignment(wrap_text=len(value) > 40, vertical="top")
+            if key == "level" and value in levels:
+                cell.fill = levels[value]
+            styles[kind] = copy(cell._style)
     for col, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = w
     ws.row_dimensions[header].height = 45
@@ -108,27 +155,45 @@ def results_workbook(ctx: ReportContext) -> bytes:
     periods = sorted({r.period for r in ctx.results if r.period})
     period = periods[-1] if len(periods) == 1 else None
     scores = {t.block: t for t in score_tables(ctx)}
+    caveats = context_caveats(ctx)
     for table in ranking_tables(ctx):
         block = ctx.pack.block(table.block)
         ws = wb.create_sheet(_sheet_name(_tab("Xếp hạng", block.title), taken))
-        _write_table(ws, table, ctx.pack, _titles(ctx.pack, table, period), freeze_columns=2)
+        titles = _titles(ctx.pack, table, period)
+        _write_table(ws, table, ctx.pack, titles, freeze_columns=2, caveats=caveats)
         if table.block in scores:
             ws = wb.create_sheet(_sheet_name(_tab("Điểm", block.title), taken))
-            _write_table(
-                ws, scores[table.block], ctx.pack, [scores[table.block].title], freeze_columns=2
-            )
+            score = scores[table.block]
+            _write_table(ws, score, ctx.pack, [score.title], freeze_columns=2, caveats=caveats)
     if ctx.outcome.errors:
         table = errors_table(ctx)[0]
-        _write_table(
-            wb.create_sheet(_sheet_name(table.title, taken)), table, ctx.pack, [table.title]
-        )
+        ws = wb.create_sheet(_sheet_name(table.title, taken))
+        _write_table(ws, table, ctx.pack, [table.title], caveats=caveats)
     if not wb.sheetnames:
         wb.create_sheet("Kết quả").append(["Không có đơn vị nào được đánh giá."])
+    _notes_sheet(wb, caveats, taken)
     return _to_bytes(wb)
 
 
-def tables_workbook(tables: Sequence[Table], pack: Pack) -> bytes:
-    """Any report's tables, one sheet each (``report NAME --format xlsx``)."""
+def _notes_sheet(wb, caveats: Sequence[str], taken: set[str]) -> None:
+    """A visible sheet with every caveat in full, where the files' notes are too long to
+    stand above each table (see :func:`_above`)."""
+    from openpyxl.styles import Alignment, Font
+
+    if not any(is_file_note(c) for c in caveats):
+        return
+    ws = wb.create_sheet(_sheet_name(NOTES_SHEET, taken))
+    ws.append([CAVEATS_TITLE])
+    ws["A1"].font = Font(bold=True, size=12)
+    for line in caveats:
+        ws.append([line])
+        ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 140
+
+
+def tables_workbook(tables: Sequence[Table], pack: Pack, caveats: Sequence[str] = ()) -> bytes:
+    """Any report's tables, one sheet each (``report NAME --format xlsx``), each with the
+    ``caveats`` above it (and all of them on a sheet of their own with files' notes)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -139,12 +204,16 @@ def tables_workbook(tables: Sequence[Table], pack: Pack) -> bytes:
         blocks = {b.id: b.title for b in pack.blocks}
         name = _short(blocks.get(table.block or "", table.title))
         ws = wb.create_sheet(_sheet_name(name, taken))
-        _write_table(ws, table, pack, [table.title])
+        _write_table(ws, table, pack, [table.title], caveats=caveats)
     if not wb.sheetnames:
-        wb.create_sheet("Báo cáo").append(["Báo cáo không có bảng nào."])
+        ws = wb.create_sheet("Báo cáo")
+        ws.append(["Báo cáo không có bảng nào."])
+        for line in _above(caveats):
+            ws.append([f"Lưu ý: {line}"])
+    _notes_sheet(wb, caveats, taken)
     return _to_bytes(wb)
 
 
 def xlsx_tables(tables: Sequence[Table], ctx: ReportContext, title: str = "") -> bytes:
     """The registry's entry point: any report's tables as a workbook."""
-    return tables_workbook(tables, ctx.pack)
+    return tables_workbook(tables, ctx.pack, context_caveats(ctx))

@@ -1,0 +1,446 @@
+"""What it takes a unit to reach the next level: the points missing, the criteria with
+headroom, and a smallest set of criteria (with the input values) that closes the gap.
+
+Everything is found by asking the engine: each criterion's best score is what the block's
+scorer gives with the unit's levers (:mod:`._levers`) moved as far as they go, and a plan
+is kept only once :func:`evaluate_submission` says the changed submission reaches the
+level. No rule of any pack is restated here.
+
+The smallest set has the fewest criteria; among sets of that size, the one whose criteria
+together can give the fewest points beyond the gap (the least change), then the earliest
+criteria. Each criterion in it is moved only as far as the plan needs. Block-wide figures
+(``best``/``mean`` over the batch) are held as the batch has them: a criterion that reads
+one is marked, since moving it also moves the figure for the others.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from math import comb
+from typing import Any
+
+import attrs
+
+from ..evaluation.rounding import round_published
+from ..model.pack import Block, Criterion, Pack
+from ..model.results import RANKED, UNRANKED_SUBMITTED
+from ._batch import Batch, Unit, at_least, evaluate_batch, level_names, with_values
+from ._levers import Lever, block_levers, criterion_inputs, criterion_levers, item_of, leaves
+from ._probe import Probe, counts
+from ._threshold import threshold
+
+_ZERO = Decimal(0)
+#: how many sets of criteria are evaluated by the engine at most, per unit, when gains do
+#: not simply add up (a score that reads another, a cap on a group, a bonus)
+SEARCH_BUDGET = 2000
+#: what a strict level (``percent > 85%``) needs above its threshold, at the least
+_STRICT = Decimal("1e-20")
+
+
+@attrs.frozen
+class InputChange:
+    """One input moved: from what the unit reported to what earns the points."""
+
+    input: str
+    label: str
+    before: Any
+    after: Any
+    unit: str | None = None
+
+
+@attrs.frozen
+class Headroom:
+    """A criterion where the unit can still earn points."""
+
+    criterion: str
+    item: str  # the annex item it is cited by
+    title: str
+    score: Decimal
+    max: Decimal
+    best: Decimal  # the best score the unit's own inputs can give it
+    gain: Decimal  # what that adds to the total
+    changes: tuple[InputChange, ...]  # the input values that give ``best``
+    block_wide: bool = False  # reads best()/mean() of the batch, held as they are
+
+    @property
+    def changeable(self) -> bool:
+        """Whether the unit's own inputs can earn points here."""
+        return self.gain > 0
+
+
+@attrs.frozen
+class Gate:
+    """A level gate that keeps the unit below the level whatever its total."""
+
+    label: str
+    at_most: str
+    cleared_by: tuple[str, ...] = ()  # criteria in the plan that clear it
+
+
+@attrs.frozen
+class NextLevel:
+    """What it takes one unit to reach ``target``."""
+
+    unit_id: str
+    name: str
+    block: str
+    level: str | None
+    target: str
+    total: Decimal
+    max_total: Decimal
+    needed_total: Decimal | None  # the least total that gives the level (None: no threshold)
+    missing: Decimal | None  # points missing (exact); with ``strict``, more than this
+    strict: bool
+    gates: tuple[Gate, ...]
+    headroom: tuple[Headroom, ...]
+    plan: tuple[Headroom, ...]  # the smallest set, each moved as far as needed
+    reached: bool  # the engine says the plan reaches the level
+    total_after: Decimal | None = None
+    level_after: str | None = None
+    note: str | None = None
+
+
+def _best_changes(probe: Probe, crit: Criterion, levers: tuple[Lever, ...]):
+    """The lever values that give ``crit`` its best score, the score and the total."""
+    values = probe.values
+    choices = [lv for lv in levers if lv.direction == "choice"]
+    fixed = {}
+    for lever in levers:
+        if lever.direction != "choice":
+            options = lever.better_values(values)
+            if options:
+                fixed[lever.name] = options[0]
+    if not choices:
+        return (*probe(crit, fixed), fixed)
+    options = [[values.get(lv.name), *lv.better_values(values)] for lv in choices]
+    best: tuple[Decimal, Decimal, dict] | None = None
+    for combo in itertools.product(*options) if options else [()]:
+        changes = dict(fixed)
+        changes.update({lv.name: v for lv, v in zip(choices, combo, strict=True)})
+        changes = {k: v for k, v in changes.items() if values.get(k) != v}
+        score, total = probe(crit, changes)
+        found = (score, total, changes)
+        if best is None or found[:2] > best[:2] or (
+            found[:2] == best[:2] and len(changes) < len(best[2])
+        ):
+            best = found
+    return best
+
+
+def _change_list(block: Block, values: Mapping, changes: Mapping) -> tuple[InputChange, ...]:
+    return tuple(
+        InputChange(name, spec.label, values.get(name), after, spec.unit)
+        for name, after in sorted(changes.items())
+        for spec in (block.inputs[name],)
+    )
+
+
+def _memo_key(probe: Probe, crit: Criterion) -> tuple | None:
+    """What ``crit``'s best score and the moves that give it depend on, when that is the
+    values alone (its own formula, scored directly): units alike there share the search."""
+    block = probe.block
+    known = block.derived.setdefault("analyses.best_inputs", {})
+    names = known.get(crit.id)
+    if names is None:
+        if crit.id not in probe.direct or crit.formula.references:
+            names = known[crit.id] = ()
+        else:
+            found = set(criterion_inputs(block, crit))
+            for lever in criterion_levers(block, crit):
+                for whole, others in lever.wholes:
+                    found.update((whole, *others))
+            names = known[crit.id] = tuple(sorted(found))
+    if not names:
+        return None
+    values = probe.values
+    # a number by its text: equal values written alike (1 and 1.0 score alike, but print not)
+    return (block.id, crit.id, *[
+        str(v) if isinstance(v, Decimal) else v for v in map(values.get, names)
+    ])
+
+
+def _headroom(probe: Probe) -> list[tuple[Headroom, dict]]:
+    block, scores = probe.block, probe.scores
+    memo = probe.batch.memo.setdefault("next_level.best", {})
+    found = []
+    for crit in leaves(block):
+        if not counts(block, probe.own, crit, probe.up) or scores[crit.id] >= crit.max:
+            continue
+        levers = criterion_levers(block, crit)
+        best_score, best_total, changes = scores[crit.id], probe.total, {}
+        listed = None
+        if levers:
+            key = _memo_key(probe, crit)
+            hit = memo.get(key) if key is not None else None
+            if hit is None:
+                best_score, best_total, changes = _best_changes(probe, crit, levers)
+                if key is not None:
+                    listed = _change_list(block, probe.values, changes)
+                    memo[key] = (best_score, changes, listed)
+            else:
+                best_score, changes, listed = hit
+                best_total = probe.total_for(crit, best_score)
+        gain = best_total - probe.total if best_score > scores[crit.id] else _ZERO
+        room = Headroom(
+            criterion=crit.id,
+            item=item_of(crit),
+            title=crit.title,
+            score=scores[crit.id],
+            max=crit.max,
+            best=max(best_score, scores[crit.id]),
+            gain=max(gain, _ZERO),
+            changes=(listed or _change_list(block, probe.values, changes)) if gain > 0 else (),
+            block_wide=bool(crit.formula is not None and crit.formula.aggregates),
+        )
+        found.append((room, changes if gain > 0 else {}))
+    return found
+
+
+def _reaches(batch: Batch, unit: Unit, changes: Mapping, target: str):
+    result = batch.evaluate(with_values(unit.submission, changes))
+    return at_least(batch.pack, result.level, target), result
+
+
+def _merged(chosen: Iterable[tuple[Headroom, dict]]) -> dict:
+    merged: dict = {}
+    for _, changes in chosen:
+        merged.update(changes)
+    return merged
+
+
+def _candidate_sets(gains: list[Decimal], size: int, need: Decimal, coupled: bool):
+    """Sets of ``size`` items to try, the likeliest first. Where gains add up: the set
+    whose gains reach the gap with the fewest points beyond it (the least change), found
+    by a pruned search over gains sorted largest first, then the set of the largest
+    gains. Where they may not: every set while there are few, else those two."""
+    if coupled and comb(len(gains), size) <= SEARCH_BUDGET:
+        yield from itertools.combinations(range(len(gains)), size)
+        return
+    best: list = [None, None]
+    n = len(gains)
+
+    def search(i: int, picked: tuple[int, ...], total: Decimal) -> None:
+        left = size - len(picked)
+        if left == 0:
+            if total >= need and (best[1] is None or total < best[1]):
+                best[0], best[1] = picked, total
+            return
+        if n - i < left or total + sum(gains[i : i + left], _ZERO) < need:
+            return  # even the largest gains left do not reach the gap
+        if best[1] is not None and total + sum(gains[n - left :], _ZERO) >= best[1]:
+            return  # even the smallest gains left would not beat the best set
+        search(i + 1, (*picked, i), total + gains[i])
+        search(i + 1, picked, total)
+
+    search(0, (), _ZERO)
+    first = tuple(range(size))
+    if best[0] is not None:
+        yield best[0]
+    if best[0] != first:
+        yield first
+
+
+def _smallest_set(batch, unit, items, need, strict, target, coupled):
+    """The fewest items whose changes reach ``target``, by the engine's word.
+
+    Where gains simply add up, a set whose gains add up to less than the gap cannot
+    reach it, so sizes below the sum of the largest gains are skipped; where they may
+    not (scores read other scores, capped groups, bonuses, gates) every size is tried.
+    """
+    items = sorted(items, key=lambda it: (-it[0].gain, it[0].criterion))
+    gains = [it[0].gain for it in items]
+    budget = SEARCH_BUDGET
+    for size in range(0, len(items) + 1):
+        top = sum(gains[:size], _ZERO)
+        enough = top > need if strict else top >= need
+        if not enough and not coupled:
+            continue
+        for combo in _candidate_sets(gains, size, need, coupled):
+            if budget <= 0:
+                return None
+            budget -= 1
+            chosen = [items[i] for i in combo]
+            ok, result = _reaches(batch, unit, _merged(chosen), target)
+            if ok:
+                return chosen, result
+    return None
+
+
+def _least_move(probe: Probe, crit: Criterion, changes: dict, need: Decimal) -> dict:
+    """``changes`` with each numeric lever moved back towards the unit's own value as far
+    as the criterion still adds ``need`` to the total (binary search: scores are monotone
+    in a lever)."""
+    changes = dict(changes)
+    for name in sorted(changes):
+        spec = probe.block.inputs[name]
+        start, end = probe.values.get(name), changes[name]
+        if not (spec.is_numeric and isinstance(start, Decimal) and isinstance(end, Decimal)):
+            continue
+        step = block_levers(probe.block)[name].step
+        lo, hi = start, end
+        while abs(hi - lo) > step:
+            mid = lo + ((hi - lo) / 2 / step).to_integral_value() * step
+            if mid in (lo, hi):
+                break
+            _, total = probe(crit, {**changes, name: mid})
+            if total - probe.total >= need:
+                hi = mid
+            else:
+                lo = mid
+        changes[name] = hi
+    return changes
+
+
+def _trimmed(probe: Probe, chosen, need: Decimal):
+    """Each chosen criterion moved only as far as the plan needs (the least change):
+    the largest gains are trimmed first, the others counted at their best."""
+    rest = sum((room.gain for room, _ in chosen), _ZERO)
+    realised = _ZERO
+    out = []
+    for room, changes in chosen:
+        rest -= room.gain
+        own_need = need - realised - rest
+        crit = probe.block.criterion(room.criterion)
+        if own_need < room.gain:
+            changes = _least_move(probe, crit, changes, own_need)
+        score, total = probe(crit, changes)
+        realised += total - probe.total
+        out.append((room, changes, score, total - probe.total))
+    return out
+
+
+def _gates(batch: Batch, unit: Unit, target: str) -> list:
+    pack = batch.pack
+    block = pack.block(unit.result.block)
+    if not block.level_gates:
+        return []
+    names = level_names(pack)
+    scores, _, _ = batch.scores(unit.submission)
+    aggregates = batch.aggregates.get(block.id) or {}
+    found = []
+    for gate in block.level_gates:
+        if names.index(target) < names.index(gate.at_most) and gate.when(
+            unit.submission.values, scores, aggregates
+        ):
+            found.append(gate)
+    return found
+
+
+def _coupled(block: Block) -> bool:
+    """Whether gains in the block may not simply add up: a score that reads another, a
+    bonus or penalty, a capped group (kept with the block once read)."""
+    found = block.derived.get("analyses.coupled")
+    if found is None:
+        found = any(
+            c.formula is not None and (c.formula.references or c.kind != "normal")
+            for c in block.all_criteria()
+        ) or any(c.cap for c in block.all_criteria())
+        block.derived["analyses.coupled"] = found
+    return found
+
+
+def plan_unit(batch: Batch, unit: Unit, target: str | None = None) -> NextLevel | None:
+    """What it takes ``unit`` to reach ``target`` (default: the level above its own);
+    None when it is there already or is not given a level."""
+    pack = batch.pack
+    result = unit.result
+    names = level_names(pack)
+    if result.level not in names or result.status not in (RANKED, *UNRANKED_SUBMITTED):
+        return None
+    if target is None:
+        index = names.index(result.level)
+        if index == 0:
+            return None
+        target = names[index - 1]
+    if at_least(pack, result.level, target):
+        return None
+    block = pack.block(result.block)
+    needed, strict = threshold(pack, result.max_total, target)
+    missing = None if needed is None else max(needed - result.total, _ZERO)
+    gates = _gates(batch, unit, target)
+    probe = Probe(batch, unit)
+    items = _headroom(probe)
+    movable = [it for it in items if it[0].gain > 0]
+    coupled = bool(gates) or _coupled(block)
+    found = _smallest_set(
+        batch, unit, movable, missing if missing is not None else _ZERO, strict, target, coupled
+    )
+    base = {
+        "unit_id": result.unit_id,
+        "name": result.name,
+        "block": result.block,
+        "level": result.level,
+        "target": target,
+        "total": result.total,
+        "max_total": result.max_total,
+        "needed_total": needed,
+        "missing": missing,
+        "strict": strict,
+        "headroom": tuple(it[0] for it in items),
+    }
+    if found is None:
+        best_total = result.total + sum((it[0].gain for it in movable), _ZERO)
+        return NextLevel(
+            **base,
+            gates=tuple(Gate(g.label, g.at_most) for g in gates),
+            plan=(),
+            reached=False,
+            note=(
+                f"{target} cannot be reached by the inputs the unit can change: at most "
+                f"{round_published(pack, best_total)} of {result.max_total} points"
+            ),
+        )
+    chosen, after = found
+    wanted = (missing or _ZERO) + (_STRICT if strict else _ZERO)
+    trimmed = _trimmed(probe, chosen, wanted)
+    ok, trimmed_after = _reaches(batch, unit, _merged((None, c) for _, c, _, _ in trimmed), target)
+    if ok:
+        after = trimmed_after
+        plan = [
+            attrs.evolve(
+                room,
+                best=score,
+                gain=gain,
+                changes=_change_list(block, probe.values, changes),
+            )
+            for room, changes, score, gain in trimmed
+        ]
+    else:  # a move the probe thought enough is not, by the engine: keep the full moves
+        plan = [room for room, _ in chosen]
+    cleared = [Gate(g.label, g.at_most, tuple(p.criterion for p in plan)) for g in gates]
+    return NextLevel(
+        **base,
+        gates=tuple(cleared),
+        plan=tuple(plan),
+        reached=True,
+        total_after=after.total,
+        level_after=after.level,
+    )
+
+
+def next_level(
+    pack: Pack,
+    units: Any,
+    *,
+    target: str | None = None,
+    unit: str | None = None,
+    block: str | None = None,
+) -> list[NextLevel]:
+    """What it takes each unit below ``target`` (default: the level above its own) to
+    reach it, as data; ``units`` is anything :func:`evaluate_many` takes (or a prepared
+    batch). ``unit`` and ``block`` narrow the units looked at."""
+    if target is not None and target not in level_names(pack):
+        raise ValueError(
+            f"no level {target!r} in {pack.label}; levels: {', '.join(level_names(pack))}"
+        )
+    batch = evaluate_batch(pack, units)
+    out = []
+    for (block_id, unit_id), item in batch.units.items():
+        if (unit is not None and unit_id != unit) or (block is not None and block_id != block):
+            continue
+        found = plan_unit(batch, item, target)
+        if found is not None:
+            out.append(found)
+    return out
