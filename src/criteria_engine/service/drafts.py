@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import rounds
-from .errors import conflict
+from .errors import conflict, not_found
 from .models import Round, Submission
-from .permissions import Actor
+from .permissions import Actor, require_unit
 
 
 def get_row(
@@ -33,3 +33,16 @@ def require_writable(actor: Actor, round_row: Round, block: str, row: Submission
         )
     if actor.role != "admin":  # the Department may still type in a paper form
         rounds.require_before_deadline(round_row, block, row.extended_until if row else None)
+
+
+def unit_record(
+    session: Session, actor: Actor, action: str, round_id: int, unit_id: str
+) -> tuple[Round, Submission]:
+    """The round and a unit's stored record, once ``actor`` may do ``action`` on that unit;
+    404 when the unit has no record in the round yet."""
+    round_row = rounds.get_round(session, round_id)
+    require_unit(session, actor, action, round_id, unit_id)
+    row = get_row(session, round_id, unit_id)
+    if row is None:
+        raise not_found(f"Đơn vị {unit_id!r} chưa có bản ghi trong đợt {round_id}")
+    return round_row, row

@@ -430,3 +430,11 @@ def sort_key(text: str) -> Any:
 
 #: the library's words for a unit's status in the results (ranked, late, missing …)
 STATUS_LABELS = ce.STATUS_LABELS
+
+
+def shown(value: Any) -> str:
+    """A figure as the library's tables show it: decimals in plain digits, yes/no as
+    có/không, nothing as an empty cell — so pages and reports never disagree."""
+    from criteria_engine.evaluation.rounding import cell
+
+    return str(cell(value))

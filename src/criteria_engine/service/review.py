@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from . import audit, engine, rounds
+from .drafts import unit_record
 from .errors import conflict, invalid, not_found
 from .permissions import Actor, require_unit
 from .store import utcnow
@@ -104,11 +105,7 @@ def differences(session: Session, round_row: Any, row: Any, pack: Any) -> dict[s
 
 def read_review(session: Session, actor: Actor, round_id: int, unit_id: str) -> dict[str, Any]:
     """``GET …/review``: the record, its review and the differences (the unit sees them too)."""
-    round_row = rounds.get_round(session, round_id)
-    require_unit(session, actor, "units.read", round_id, unit_id)
-    row = get_row(session, round_id, unit_id)
-    if row is None:
-        raise not_found(f"Đơn vị {unit_id!r} chưa có bản ghi trong đợt {round_id}")
+    round_row, row = unit_record(session, actor, "units.read", round_id, unit_id)
     pack = engine.load_pack(round_row.pack)
     out = view(session, round_row, row, pack)
     out["differences"] = differences(session, round_row, row, pack)

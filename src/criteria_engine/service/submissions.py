@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit, engine, rounds
-from .drafts import get_row, require_writable
+from .drafts import get_row, require_writable, unit_record
 from .errors import conflict, invalid, not_found
 from .evidence import list_evidence
 from .models import Round, Submission
@@ -211,11 +211,7 @@ def save(
 
 
 def read(session: Session, actor: Actor, round_id: int, unit_id: str) -> dict[str, Any]:
-    round_row = rounds.get_round(session, round_id)
-    require_unit(session, actor, "units.read", round_id, unit_id)
-    row = get_row(session, round_id, unit_id)
-    if row is None:
-        raise not_found(f"Đơn vị {unit_id!r} chưa có bản ghi trong đợt {round_id}")
+    round_row, row = unit_record(session, actor, "units.read", round_id, unit_id)
     return view(session, round_row, row, engine.load_pack(round_row.pack))
 
 

@@ -17,10 +17,10 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from .. import engine, evidence, review, rounds, submissions
-from ..drafts import get_row
-from ..errors import ApiError, not_found
+from ..drafts import unit_record
+from ..errors import ApiError
 from ..models import RosterUnit, Submission
-from ..permissions import Actor, require, require_unit
+from ..permissions import Actor, require
 from . import fields
 from .messages import vietnamese
 from .web import field_errors, form_of, page, read, redirect, render, require_signed_in, write
@@ -103,11 +103,7 @@ def _leaf_rows(verified: Any, declared: Any) -> tuple[list[dict[str, Any]], Deci
 
 
 def unit_review(session: Any, who: Actor, rid: int, uid: str) -> dict[str, Any]:
-    round_row = rounds.get_round(session, rid)
-    require_unit(session, who, "units.review", rid, uid)
-    row = get_row(session, rid, uid)
-    if row is None:
-        raise not_found(f"Đơn vị {uid!r} chưa có bản ghi trong đợt {rid}")
+    round_row, row = unit_record(session, who, "units.review", rid, uid)
     pack = engine.load_pack(round_row.pack)
     record = submissions.engine_view(row, round_row)
     others = (

@@ -62,14 +62,8 @@ def when(value: Any) -> str:
 
 
 def figure(value: Any) -> str:
-    """A decimal as plain text (no exponent), other values as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+    """A decimal as plain text (no exponent), other values as tables show them."""
+    return engine.shown(value)
 
 
 @functools.lru_cache(maxsize=1)
