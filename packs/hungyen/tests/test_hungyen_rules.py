@@ -851,7 +851,7 @@ def test_the_table_shows_each_units_own_maximum(
     assert "Tổng điểm (/500)" not in out and "Điểm tối đa" in out
     assert "Xếp hạng (theo tỷ lệ %)" in out and "Xếp hạng theo tỷ lệ %" in out
     line = next(x for x in out.splitlines() if "Sở Ngoại vụ" in x)
-    assert "335.17" in line and " 490 " in line and "68.40" in line
+    assert "335.17" in line and " 490.00 " in line and "68.40" in line
 
 
 def test_an_id_off_the_roster_is_refused(pack: Pack) -> None:

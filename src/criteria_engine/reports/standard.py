@@ -45,11 +45,13 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
         within = ctx.pack.ranking.within_parent and any(s.parent for s in rows)
         own_max = block.maxima_can_differ
         on_percent = ctx.pack.rank_measure(block) == "percent"
+        maximum = block.max_total
         headers = [
             "STT",
             "Đơn vị",
-            *(f"Nhóm {g.id} (/{cell(g.max)})" for g in groups),
-            "Tổng điểm" if own_max else f"Tổng điểm (/{block.max_total.normalize():f})",
+            # maxima with the places the pack publishes its figures with (/100.00)
+            *(f"Nhóm {g.id} (/{cell(published(ctx.pack, g.max))})" for g in groups),
+            "Tổng điểm" if own_max else f"Tổng điểm (/{cell(published(ctx.pack, maximum))})",
             *(["Điểm tối đa"] if own_max else []),
             "Tỷ lệ (%)",
             "Mức độ",
@@ -83,7 +85,7 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
                 s.name,
                 *(published(ctx.pack, s.groups.get(g.id)) for g in groups),
                 s.published_total,
-                *([s.max_total] if own_max else []),
+                *([published(ctx.pack, s.max_total)] if own_max else []),
                 s.published_percent,
                 s.level,
                 s.rank,
