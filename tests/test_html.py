@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -216,6 +217,71 @@ def test_cli_writes_the_report(tmp_path):
     assert proc.stdout.startswith("<!DOCTYPE html>") and "Xã Bình" in proc.stdout
 
 
+def analysed(pack, tmp_path: Path) -> ReportContext:
+    """The minipack's examples with the submission files, a previous period (the first
+    unit had 3 points fewer in its first group and was second) and ``--weights 10%``."""
+    files = sorted((MINIPACK / "examples").glob("*.json"))
+    collected: list = []
+    outcome = run_batch(pack, files, on_result=collected.append)
+    previous = outcome_json(outcome, "2019")
+    first, second = previous["blocks"]["commune"][:2]
+    group = next(iter(first["groups"]))
+    first["groups"][group] = str(Decimal(first["groups"][group]) - 3)
+    first["total"] = str(Decimal(first["total"]) - 3)
+    first["rank"], second["rank"] = 2, 1
+    saved = tmp_path / "2019.json"
+    saved.write_text(json.dumps(previous, ensure_ascii=False), encoding="utf-8")
+    return ReportContext(pack, outcome, collected, load_previous(saved),
+                         options={"weights": Decimal("0.1")}, files=tuple(files))
+
+
+def test_cards_say_why_the_total_changed_and_what_the_next_level_takes(minipack, tmp_path):
+    import criteria_engine as ce
+    from criteria_engine.reports.analyses import next_level_lines
+
+    ctx = analysed(minipack, tmp_path)
+    html = full_report(ctx)
+    assert full_report(ctx) == html  # the same bytes every time
+    page = Page(html)
+    assert ("meta", {"http-equiv": "Content-Security-Policy", "content": CSP}) in page.tags
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+    text = page.all_text
+    # why: every unit of both periods, its change split by group as an SVG chart
+    standings = ctx.outcome.tables["commune"]
+    assert text.count("Vì sao điểm thay đổi so với kỳ trước") == len(standings)
+    groups = [g for g in minipack.block("commune").criteria if g.weight]
+    charts = [a for t, a in page.tags if t == "figure" and "delta" in (a.get("class") or "")]
+    deltas = [a for t, a in page.tags if t == "rect" and a.get("class") == "delta"]
+    assert len(charts) == 1 and len(deltas) == len(groups)  # only the first unit moved
+    gain = [a for a in deltas if float(a["width"]) > 0]
+    assert len(gain) == 1 and gain[0]["fill"] == "#2e7d32"
+    assert f"{group_label(minipack, 0)}: +3.00 điểm" in text
+    assert f"Tổng điểm {first_total(ctx, -3)} → {first_total(ctx, 0)} (+3.00); hạng 2 → 1" in text
+    assert f"Bị vượt bởi: {standings[0].name}" in text
+    # the next level: each unit below the top, with the plan the analysis gives
+    plans = ce.next_level(minipack, ce.read_records(ctx.files))
+    assert plans
+    for plan in plans:
+        for line in next_level_lines(minipack, plan):
+            assert " ".join(line.split()) in text
+    # rank intervals with --weights
+    assert "Khoảng thứ hạng khi trọng số mỗi nhóm thay đổi ±10%" in text
+    assert full_report(context(minipack, sorted((MINIPACK / "examples").glob("*.json")))).count(
+        "Khoảng thứ hạng") == 0
+
+
+def group_label(pack, i: int) -> str:
+    group = [g for g in pack.block("commune").criteria if g.weight][i]
+    return f"{group.id}. {group.title}"
+
+
+def first_total(ctx: ReportContext, delta: int) -> str:
+    from criteria_engine.evaluation.rounding import round_published
+
+    total = ctx.outcome.tables["commune"][0].total + delta
+    return str(round_published(ctx.pack, total))
+
+
 # ── a real browser ───────────────────────────────────────────────────────────────────────
 
 
@@ -300,3 +366,19 @@ def test_report_renders_in_a_browser_with_nothing_blocked(tmp_path):
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
     assert not complaints(proc.stderr, url)
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_analyses_on_the_cards_render_with_nothing_blocked(minipack, tmp_path):
+    page = tmp_path / "analysed.html"
+    page.write_text(full_report(analysed(minipack, tmp_path)), encoding="utf-8")
+    url = page.as_uri()
+    dom = chromium(url, tmp_path, "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    text = Page(dom.stdout).all_text
+    for heading in ("Vì sao điểm thay đổi so với kỳ trước", "Để đạt mức",
+                    "Độ vững của thứ hạng", "Thay đổi điểm theo nhóm tiêu chí"):
+        assert heading in text
+    assert "<rect" in dom.stdout and 'class="delta"' in dom.stdout
+    assert not complaints(dom.stderr, url)

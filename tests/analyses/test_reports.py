@@ -50,3 +50,23 @@ def test_why_and_rank_change_against_saved_results(tmp_path):
                   str(saved), "-q", "--format", "csv")
     line = next(x for x in change.stdout.splitlines() if x.startswith("huyen-ngan-son,"))
     assert "1: -9.70" in line and "Huyện Pác Nặm (2, 1, 4)" in line
+
+
+def test_explain_ends_with_the_way_to_the_next_level():
+    import criteria_engine as ce
+
+    pack = ce.load_pack("hungyen")
+    plan = next(p for p in ce.next_level(pack, ce.read_records(sorted(
+        (ROOT / "packs/hungyen/examples/2019").glob("*.json")))) if p.plan)
+    result = _run("explain", "hungyen", HUNGYEN, "--unit", plan.unit_id)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    head = f"Để đạt mức {plan.target}: còn thiếu"
+    assert head in text and text.index(head) > text.index("Tổng:")
+    for step in plan.plan:
+        assert f"{step.item} {step.title}:" in text
+    # a unit at the top level has no such lines
+    top = next(s for s in ce.run_batch(pack, units=ce.read_records(sorted(
+        (ROOT / "packs/hungyen/examples/2019").glob("*.json")))).tables["commune"]
+        if s.level == pack.levels[0].name)
+    assert "Để đạt mức" not in _run("explain", "hungyen", HUNGYEN, "--unit", top.unit_id).stdout

@@ -133,6 +133,18 @@ def level_names(pack: Pack) -> list[str]:
     return [lv.name for lv in pack.levels]
 
 
+def _level_order(pack: Pack) -> dict[str, int]:
+    """Each level's place, best first (kept with the pack's first block)."""
+    derived = pack.blocks[0].derived if pack.blocks else {}
+    found = derived.get("analyses.level_order")
+    if found is None:
+        found = {}
+        for i, lv in enumerate(pack.levels):
+            found.setdefault(lv.name, i)  # the first place a name holds, as list.index
+        derived["analyses.level_order"] = found
+    return found
+
+
 def level_at(pack: Pack, total: Decimal, max_total: Decimal) -> str | None:
     """The level the pack's level formulas give a total out of ``max_total`` (before any
     gate), computed on the figures the pack says levels use (exact or published)."""
@@ -150,8 +162,8 @@ def level_at(pack: Pack, total: Decimal, max_total: Decimal) -> str | None:
 
 def at_least(pack: Pack, level: str | None, target: str) -> bool:
     """Whether ``level`` is ``target`` or better."""
-    names = level_names(pack)
-    return level in names and names.index(level) <= names.index(target)
+    order = _level_order(pack)
+    return level in order and order[level] <= order[target]
 
 
 def ranked_value(pack: Pack, block: Block, standing: Standing) -> tuple[Decimal, ...]:

@@ -13,28 +13,14 @@ from __future__ import annotations
 
 import bisect
 import decimal
-from collections.abc import Sequence
 from decimal import Decimal
 
 from ..evaluation.rounding import round_published
-from ..model.pack import Block, Pack
+from ..model.pack import Pack
 
 _ZERO, _HUNDRED = Decimal(0), Decimal(100)
 #: kept beyond the step when a pair is settled from extremes worked out to 120 digits
 _MARGIN = Decimal("1e-50")
-
-
-def measure_at(pack: Pack, block: Block, vector, w: Sequence[Decimal]) -> Decimal:
-    """The figure the ranking compares for a unit at weights ``w`` (published or exact),
-    computed as the engine's ranking computes it from a unit's standing."""
-    s, m, rest, rest_max = vector
-    total = rest + sum([a * b for a, b in zip(s, w, strict=True)], _ZERO)
-    published = pack.ranking.compare == "published"
-    if pack.rank_measure(block) == "percent":
-        maximum = rest_max + sum([a * b for a, b in zip(m, w, strict=True)], _ZERO)
-        percent = total / maximum if maximum else _ZERO
-        return round_published(pack, percent * _HUNDRED) if published else percent
-    return round_published(pack, total) if published else total
 
 
 def numbered(pack: Pack, values: dict[str, tuple]) -> dict[str, int]:
@@ -52,12 +38,38 @@ def numbered(pack: Pack, values: dict[str, tuple]) -> dict[str, int]:
     return out
 
 
-def corner_ranks(pack, block, ids, vectors, ties, corners) -> dict[str, list[int]]:
-    """Each unit's rank at each corner of the box (weights ``corners``), as the engine
-    ranks the weighted figures."""
+def _corner_sums(base: Decimal, parts, low: Decimal, high: Decimal) -> list[Decimal]:
+    """``base + sum(a * w)`` at every corner, in :func:`itertools.product` order (the first
+    weight changes slowest); exact, so the order of the additions does not matter."""
+    sums = [_ZERO]
+    for a in parts:
+        at_low, at_high = a * low, a * high
+        sums = [s + v for s in sums for v in (at_low, at_high)]
+    return [base + s for s in sums]
+
+
+def corner_ranks(pack, block, ids, vectors, ties, x: Decimal, size: int) -> dict[str, list[int]]:
+    """Each unit's rank at each corner of the box (``size`` weights, each ``1 ± x``, in
+    :func:`itertools.product` order), as the engine ranks the weighted figures. Call it
+    in a context wide enough for the sums to be exact."""
+    low, high = 1 - x, 1 + x
+    percent = pack.rank_measure(block) == "percent"
+    published = pack.ranking.compare == "published"
+    measures = {}
+    for uid in ids:
+        s, m, rest, rest_max = vectors[uid]
+        totals = _corner_sums(rest, s, low, high)
+        if percent:
+            out = []
+            for total, maximum in zip(totals, _corner_sums(rest_max, m, low, high), strict=True):
+                share = total / maximum if maximum else _ZERO
+                out.append(round_published(pack, share * _HUNDRED) if published else share)
+        else:
+            out = [round_published(pack, t) for t in totals] if published else totals
+        measures[uid] = out
     found: dict[str, list[int]] = {uid: [] for uid in ids}
-    for w in corners:
-        values = {uid: (measure_at(pack, block, vectors[uid], w), *ties[uid]) for uid in ids}
+    for i in range(2**size):
+        values = {uid: (measures[uid][i], *ties[uid]) for uid in ids}
         for uid, r in numbered(pack, values).items():
             found[uid].append(r)
     return found
@@ -97,3 +109,50 @@ def extremes_of_totals(vectors, x: Decimal) -> tuple[dict, dict]:
             spread = x * sum((abs(v) for v in s), _ZERO)
             low[uid], high[uid] = base - spread, base + spread
     return low, high
+
+
+#: a float screen's answer is trusted only this far from where it would change
+_SAFE = 1e-6
+
+
+def screen(fa, fb, x: float, q: float, wins: bool, percent: bool):
+    """The pair decision of :mod:`.sensitivity` in binary floats, when every comparison is
+    far from its edge; None (decide exactly) when one is close. Only for units with the
+    same maxima."""
+    d = [b - a for a, b in zip(fa[0], fb[0], strict=True)]
+    rest = fb[2] - fa[2]
+
+    def ext(k: float) -> tuple[float, float]:
+        if percent:
+            c = [100 * di - k * mi for di, mi in zip(d, fa[1], strict=True)]
+            const = 100 * rest - k * fa[3]
+        else:
+            c, const = d, rest - k
+        base = sum(c) + const
+        spread = x * sum(abs(v) for v in c)
+        return base - spread, base + spread
+
+    scale = 1.0 + fa[4] + fb[4]
+    if percent:  # the extremes at k = 0, from two sums
+        base, spread = 100 * (sum(d) + rest), 100 * x * sum(abs(v) for v in d)
+        first = base - spread, base + spread
+    else:
+        first = ext(0.0)
+    # units far apart: the rounding step cannot change the answer (q times the largest
+    # denominator bounds what it moves), so one pair of extremes decides
+    reach = q * ((1 + x) * fa[5] + abs(fa[3]) if percent else 1.0) + _SAFE * scale
+    if first[0] > reach:
+        return True, True
+    if first[1] < -reach:
+        return False, False
+    checks = [first] + ([ext(q), ext(-q)] if q else [])
+    if any(abs(v) < _SAFE * scale for pair in checks for v in pair):
+        return None
+    lo0, hi0 = checks[0]
+    if q:
+        surely = checks[1][0] >= 0 or (wins and lo0 >= 0)
+        possible = hi0 > 0 or (wins and checks[2][1] > 0)
+    else:
+        surely = lo0 > 0 or (wins and lo0 >= 0)
+        possible = hi0 > 0 or (wins and hi0 >= 0)
+    return surely, possible

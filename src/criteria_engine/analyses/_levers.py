@@ -203,3 +203,12 @@ def item_of(crit: Criterion) -> str:
     if crit.provenance is not None and crit.provenance.item:
         return crit.provenance.item
     return crit.id
+
+
+def by_id(block: Block) -> dict[str, Criterion]:
+    """Every criterion of ``block`` by id (kept with the block once read)."""
+    found = block.derived.get("analyses.by_id")
+    if found is None:
+        found = {c.id: c for c in block.all_criteria()}
+        found = block.derived.setdefault("analyses.by_id", found)
+    return found

@@ -8,10 +8,12 @@ the level formulas themselves, evaluated at each, say which is the least that re
 
 from __future__ import annotations
 
+import bisect
 import decimal
+import itertools
 from decimal import Decimal
 
-from ..dsl.nodes import Compare, constant_value, walk
+from ..dsl.nodes import And, Boolean, Compare, Name, Neg, Not, Number, Or, constant_value, walk
 from ..evaluation.rounding import CONTEXT
 from ..model.pack import Pack
 from ._batch import at_least, level_at
@@ -59,3 +61,58 @@ def _threshold(pack: Pack, max_total: Decimal, target: str) -> tuple[Decimal | N
             ):
                 return total, True
     return None, False
+
+
+def percent_levels(pack: Pack):
+    """``level(percent)`` read off a table, when every level formula compares ``percent``
+    (exact, not published) with constants only, joined by ``and``/``or``/``not``: such a
+    level is the same everywhere between two of those constants, so the formulas
+    themselves are asked once at each constant and once inside each gap. None for any
+    other shape of level formula (they are then asked for every figure)."""
+    cache = pack.blocks[0].derived
+    if "analyses.percent_levels" not in cache:
+        cache["analyses.percent_levels"] = _percent_table(pack)
+    return cache["analyses.percent_levels"]
+
+
+def _percent_table(pack: Pack):
+    if pack.levels_on != "exact":
+        return None
+    found: set[Decimal] = set()
+    for level in pack.levels:
+        for node in walk(level.when.node):
+            if isinstance(node, Compare):
+                sides = [node.left, node.right]
+                names = [s for s in sides if isinstance(s, Name)]
+                values = [constant_value(s) for s in sides if not isinstance(s, Name)]
+                if not (len(names) == 1 and names[0].name == "percent" and len(values) == 1):
+                    return None
+                if not isinstance(values[0], Decimal):
+                    return None
+                found.add(values[0])
+            elif isinstance(node, Name):
+                if node.name != "percent":
+                    return None
+            elif not isinstance(node, (And, Or, Not, Boolean, Number, Neg)):
+                return None
+    points = sorted(found)
+    with decimal.localcontext(CONTEXT):
+        inside = [points[0] - 1] if points else [Decimal(0)]
+        inside += [(a + b) / 2 for a, b in itertools.pairwise(points)]
+        if points:
+            inside.append(points[-1] + 1)
+        at = [_level_of(pack, p) for p in points]
+        between = [_level_of(pack, p) for p in inside]
+
+    def level(percent: Decimal) -> str | None:
+        i = bisect.bisect_left(points, percent)
+        return at[i] if i < len(points) and points[i] == percent else between[i]
+
+    return level
+
+
+def _level_of(pack: Pack, percent: Decimal) -> str | None:
+    for level in pack.levels:
+        if level.when({"percent": percent}):
+            return level.name
+    return None

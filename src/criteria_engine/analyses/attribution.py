@@ -21,6 +21,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -29,27 +30,14 @@ from ..inputs.submission import Submission
 from ..model.pack import Block, Criterion, Pack
 from ..model.results import EXCLUDED, RANKED, Standing
 from ._batch import Batch, Unit, evaluate_batch
-from ._levers import criterion_inputs, item_of, parents
+from ._levers import criterion_inputs, parents
+from ._parts import CAP as CAP
+from ._parts import ROUNDING, Part, counted_scores, criterion_parts, group_parts
 
 _ZERO = Decimal(0)
 #: differences and sums of scores are taken without rounding: 28-digit scores of unlike
 #: exponents need more digits than the scoring context keeps
 WIDE = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero])
-CAP = "cap"  # the part of a group's change its cap or floor took
-ROUNDING = "rounding"  # what the 28-digit total differs from the exact sum of its parts
-
-
-@attrs.frozen
-class Part:
-    """One group's or criterion's share of the change in total."""
-
-    criterion: str
-    item: str
-    title: str
-    before: Decimal | None
-    after: Decimal | None
-    change: Decimal
-    note: str | None = None
 
 
 @attrs.frozen
@@ -90,92 +78,6 @@ class Change:
         return self.rank_before is not None and (
             self.rank_after is None or self.rank_after > self.rank_before
         )
-
-
-def _counted(block: Block, scores: Mapping, own: Mapping) -> dict[str, Decimal]:
-    """Each criterion's score as it counts in the total: 0 where it or a group above it
-    does not apply, or where it weighs nothing."""
-    counted: dict[str, bool] = {}
-    out = {}
-    # parents come before their children: a criterion counts where it applies, weighs
-    # something, and its group counts
-    for cid, parent, weight in _order(block):
-        counts = counted[cid] = bool(own[cid] and weight and (parent is None or counted[parent]))
-        out[cid] = scores[cid] if counts else _ZERO
-    return out
-
-
-def _order(block: Block) -> list[tuple[str, str | None, Any]]:
-    """Every criterion (parents first) with its parent's id and its weight."""
-    found = block.derived.get("analyses.order")
-    if found is None:
-        up = parents(block)
-        found = [
-            (c.id, None if up[c.id] is None else up[c.id].id, c.weight)
-            for c in block.all_criteria()
-        ]
-        found = block.derived.setdefault("analyses.order", found)
-    return found
-
-
-def criterion_parts(
-    block: Block, before: Mapping[str, Decimal], after: Mapping[str, Decimal]
-) -> list[Part]:
-    """Per scored item, and per group the part its cap or floor took: they add up to the
-    change in total exactly (``before``/``after`` as :func:`_counted` gives them)."""
-    parts = []
-    for crit in _criteria(block):
-        old, new = before.get(crit.id, _ZERO), after.get(crit.id, _ZERO)
-        if crit.children and crit.formula is None:
-            inner = sum(
-                (after.get(c.id, _ZERO) - before.get(c.id, _ZERO) for c in crit.children),
-                _ZERO,
-            )
-            rest = (new - old) - inner
-            if rest:
-                parts.append(
-                    Part(f"{crit.id}:{CAP}", item_of(crit), f"{crit.title} (giới hạn điểm nhóm)",
-                         None, None, rest, "the group's maximum or floor")
-                )
-        elif old != new:  # an item that did not move is no part of the change
-            parts.append(Part(crit.id, item_of(crit), crit.title, old, new, new - old))
-    return parts
-
-
-def _criteria(block: Block) -> list[Criterion]:
-    found = block.derived.get("analyses.all")
-    if found is None:
-        found = block.derived.setdefault("analyses.all", list(block.all_criteria()))
-    return found
-
-
-def group_parts(
-    pack: Pack, block_id: str, before: Standing | None, after: Standing | None
-) -> list[Part]:
-    """Per group (top-level criterion), from two standings: they add up to the change in
-    total exactly; a group of one period only counts whole, and what a 28-digit total
-    differs from the exact sum of its groups is a part of its own (``rounding``)."""
-    block = pack.block(block_id)
-    old = dict(before.groups) if before is not None else {}
-    new = dict(after.groups) if after is not None else {}
-    titles = {c.id: c for c in block.criteria}
-    parts = []
-    for gid in [*titles, *(g for g in old if g not in titles)]:
-        crit = titles.get(gid)
-        if crit is not None and not crit.weight:
-            continue
-        a, b = old.get(gid), new.get(gid)
-        change = (b or _ZERO) - (a or _ZERO)
-        note = None if crit is not None else "no counterpart in this version"
-        item, title = (item_of(crit), crit.title) if crit is not None else (gid, gid)
-        parts.append(Part(gid, item, title, a, b, change, note))
-    total_before = before.total if before is not None and before.total is not None else _ZERO
-    total_after = after.total if after is not None and after.total is not None else _ZERO
-    rest = (total_after - total_before) - sum((p.change for p in parts), _ZERO)
-    if rest:
-        parts.append(Part(ROUNDING, "", "làm tròn tổng điểm", None, None, rest,
-                          "totals are kept to 28 significant digits"))
-    return parts
 
 
 def _parts_of(pack, block_id, uid, before, after, known: dict | None) -> list[Part]:
@@ -225,24 +127,24 @@ def passes(
     if me_old is None or me_old.rank is None or me_new is None:
         return []
     mine = dict(_changes_of(pack, block_id, unit_id, before, after, known))
+    limit, old_rank = me_new.rank, me_old.rank
     found = []
     for other_id, other in _by_rank(after, known):
-        if me_new.rank is not None and other.rank >= me_new.rank:
+        if limit is not None and other.rank >= limit:
             break  # ranked best first: none further on is above
         if other_id == unit_id:
             continue
-        now_above = me_new.rank is None or other.rank < me_new.rank
         was = before.get(other_id)
-        was_above = was is not None and was.rank is not None and was.rank < me_old.rank
-        if not now_above or was_above:
-            continue
+        if was is not None and was.rank is not None and was.rank < old_rank:
+            continue  # above it already
         gains = []
         for group, change in _changes_of(pack, block_id, other_id, before, after, known):
             gained = change - mine.get(group, _ZERO)
             if gained > 0:
                 gains.append((group, gained))
-        gains.sort(key=lambda g: -g[1])
+        gains.sort(key=itemgetter(1), reverse=True)  # stable, as sorting on -gain
         found.append(Pass(other_id, other.name, tuple(gains)))
+    # already in rank order (the loop goes best first); sorting keeps it as it is
     found.sort(key=lambda p: after[p.unit_id].rank or 0)
     return found
 
@@ -283,7 +185,7 @@ def _under_new_rules(
             node = up[node.id]
         if needs <= known:
             matched.add(crit.id)
-    return _counted(block, scores, own), matched
+    return counted_scores(block, scores, own), matched
 
 
 def _standings(previous: Any) -> Mapping[str, Mapping[str, Standing]]:
@@ -365,11 +267,12 @@ def _change(now, old, block, uid, unit, previous_unit, before, after, other_rule
     if unit is not None and previous_unit is not None and not other_rules:
         scores, _, own = now.scores(unit.submission)
         old_scores, _, old_own = old.scores(previous_unit.submission)
-        was, now_counted = _counted(block, old_scores, old_own), _counted(block, scores, own)
+        was = counted_scores(block, old_scores, old_own)
+        now_counted = counted_scores(block, scores, own)
         criteria = tuple(criterion_parts(block, was, now_counted))
     elif unit is not None and previous_unit is not None:
         scores, _, own = now.scores(unit.submission)
-        cur = _counted(block, scores, own)
+        cur = counted_scores(block, scores, own)
         moved = _under_new_rules(now, block, previous_unit.submission)
         if moved is not None:
             prev_new, matched = moved

@@ -16,9 +16,8 @@ one is marked, since moving it also moves the figure for the others.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from math import comb
 from typing import Any
 
 import attrs
@@ -26,15 +25,14 @@ import attrs
 from ..evaluation.rounding import round_published
 from ..model.pack import Block, Criterion, Pack
 from ..model.results import RANKED, UNRANKED_SUBMITTED
-from ._batch import Batch, Unit, at_least, evaluate_batch, level_names, with_values
-from ._levers import Lever, block_levers, criterion_inputs, criterion_levers, item_of, leaves
+from ._batch import Batch, Unit, at_least, evaluate_batch, level_names
+from ._levers import Lever, criterion_inputs, criterion_levers, item_of, leaves
 from ._probe import Probe, counts
+from ._search import SEARCH_BUDGET as SEARCH_BUDGET  # the budget, where it is read
+from ._search import merged, reaches, smallest_set, trimmed
 from ._threshold import threshold
 
 _ZERO = Decimal(0)
-#: how many sets of criteria are evaluated by the engine at most, per unit, when gains do
-#: not simply add up (a score that reads another, a cap on a group, a bonus)
-SEARCH_BUDGET = 2000
 #: what a strict level (``percent > 85%``) needs above its threshold, at the least
 _STRICT = Decimal("1e-20")
 
@@ -141,7 +139,9 @@ def _memo_key(probe: Probe, crit: Criterion) -> tuple | None:
     """What ``crit``'s best score and the moves that give it depend on, when that is the
     values alone (its own formula, scored directly): units alike there share the search."""
     block = probe.block
-    known = block.derived.setdefault("analyses.best_inputs", {})
+    known = block.derived.get("analyses.best_inputs")
+    if known is None:
+        known = block.derived.setdefault("analyses.best_inputs", {})
     names = known.get(crit.id)
     if names is None:
         if crit.id not in probe.direct or crit.formula.references:
@@ -162,153 +162,46 @@ def _memo_key(probe: Probe, crit: Criterion) -> tuple | None:
 
 
 def _headroom(probe: Probe) -> list[tuple[Headroom, dict]]:
-    block, scores = probe.block, probe.scores
+    block, scores, own, up = probe.block, probe.scores, probe.own, probe.up
+    # a criterion's best score, its moves and what it shows, kept per batch by what they
+    # depend on (see :func:`_memo_key`): units alike there share them
     memo = probe.batch.memo.setdefault("next_level.best", {})
     found = []
     for crit in leaves(block):
-        if not counts(block, probe.own, crit, probe.up) or scores[crit.id] >= crit.max:
+        score = scores[crit.id]
+        if score >= crit.max or not counts(block, own, crit, up):
             continue
         levers = criterion_levers(block, crit)
-        best_score, best_total, changes = scores[crit.id], probe.total, {}
-        listed = None
-        if levers:
-            key = _memo_key(probe, crit)
-            hit = memo.get(key) if key is not None else None
-            if hit is None:
-                best_score, best_total, changes = _best_changes(probe, crit, levers)
-                if key is not None:
-                    listed = _change_list(block, probe.values, changes)
-                    memo[key] = (best_score, changes, listed)
-            else:
-                best_score, changes, listed = hit
-                best_total = probe.total_for(crit, best_score)
-        gain = best_total - probe.total if best_score > scores[crit.id] else _ZERO
-        room = Headroom(
-            criterion=crit.id,
-            item=item_of(crit),
-            title=crit.title,
-            score=scores[crit.id],
-            max=crit.max,
-            best=max(best_score, scores[crit.id]),
-            gain=max(gain, _ZERO),
-            changes=(listed or _change_list(block, probe.values, changes)) if gain > 0 else (),
-            block_wide=bool(crit.formula is not None and crit.formula.aggregates),
-        )
+        best_score, best_total, changes, listed, kept = score, probe.total, {}, None, None
+        key = _memo_key(probe, crit) if levers else None
+        hit = memo.get(key) if key is not None else None
+        if hit is not None:
+            best_score, changes, listed, kept = hit
+            best_total = probe.total_for(crit, best_score)
+        elif levers:
+            best_score, best_total, changes = _best_changes(probe, crit, levers)
+        gain = best_total - probe.total if best_score > score else _ZERO
+        gain = max(gain, _ZERO)
+        if kept is not None and str(kept.gain) == str(gain):
+            room = kept  # the same figures to the last digit: the same line
+        else:
+            if gain > 0 and listed is None:
+                listed = _change_list(block, probe.values, changes)
+            room = Headroom(
+                criterion=crit.id,
+                item=item_of(crit),
+                title=crit.title,
+                score=score,
+                max=crit.max,
+                best=max(best_score, score),
+                gain=gain,
+                changes=listed if gain > 0 else (),
+                block_wide=bool(crit.formula is not None and crit.formula.aggregates),
+            )
+            if key is not None and hit is None:
+                memo[key] = (best_score, changes, listed, room)
         found.append((room, changes if gain > 0 else {}))
     return found
-
-
-def _reaches(batch: Batch, unit: Unit, changes: Mapping, target: str):
-    result = batch.evaluate(with_values(unit.submission, changes))
-    return at_least(batch.pack, result.level, target), result
-
-
-def _merged(chosen: Iterable[tuple[Headroom, dict]]) -> dict:
-    merged: dict = {}
-    for _, changes in chosen:
-        merged.update(changes)
-    return merged
-
-
-def _candidate_sets(gains: list[Decimal], size: int, need: Decimal, coupled: bool):
-    """Sets of ``size`` items to try, the likeliest first. Where gains add up: the set
-    whose gains reach the gap with the fewest points beyond it (the least change), found
-    by a pruned search over gains sorted largest first, then the set of the largest
-    gains. Where they may not: every set while there are few, else those two."""
-    if coupled and comb(len(gains), size) <= SEARCH_BUDGET:
-        yield from itertools.combinations(range(len(gains)), size)
-        return
-    best: list = [None, None]
-    n = len(gains)
-
-    def search(i: int, picked: tuple[int, ...], total: Decimal) -> None:
-        left = size - len(picked)
-        if left == 0:
-            if total >= need and (best[1] is None or total < best[1]):
-                best[0], best[1] = picked, total
-            return
-        if n - i < left or total + sum(gains[i : i + left], _ZERO) < need:
-            return  # even the largest gains left do not reach the gap
-        if best[1] is not None and total + sum(gains[n - left :], _ZERO) >= best[1]:
-            return  # even the smallest gains left would not beat the best set
-        search(i + 1, (*picked, i), total + gains[i])
-        search(i + 1, picked, total)
-
-    search(0, (), _ZERO)
-    first = tuple(range(size))
-    if best[0] is not None:
-        yield best[0]
-    if best[0] != first:
-        yield first
-
-
-def _smallest_set(batch, unit, items, need, strict, target, coupled):
-    """The fewest items whose changes reach ``target``, by the engine's word.
-
-    Where gains simply add up, a set whose gains add up to less than the gap cannot
-    reach it, so sizes below the sum of the largest gains are skipped; where they may
-    not (scores read other scores, capped groups, bonuses, gates) every size is tried.
-    """
-    items = sorted(items, key=lambda it: (-it[0].gain, it[0].criterion))
-    gains = [it[0].gain for it in items]
-    budget = SEARCH_BUDGET
-    for size in range(0, len(items) + 1):
-        top = sum(gains[:size], _ZERO)
-        enough = top > need if strict else top >= need
-        if not enough and not coupled:
-            continue
-        for combo in _candidate_sets(gains, size, need, coupled):
-            if budget <= 0:
-                return None
-            budget -= 1
-            chosen = [items[i] for i in combo]
-            ok, result = _reaches(batch, unit, _merged(chosen), target)
-            if ok:
-                return chosen, result
-    return None
-
-
-def _least_move(probe: Probe, crit: Criterion, changes: dict, need: Decimal) -> dict:
-    """``changes`` with each numeric lever moved back towards the unit's own value as far
-    as the criterion still adds ``need`` to the total (binary search: scores are monotone
-    in a lever)."""
-    changes = dict(changes)
-    for name in sorted(changes):
-        spec = probe.block.inputs[name]
-        start, end = probe.values.get(name), changes[name]
-        if not (spec.is_numeric and isinstance(start, Decimal) and isinstance(end, Decimal)):
-            continue
-        step = block_levers(probe.block)[name].step
-        lo, hi = start, end
-        while abs(hi - lo) > step:
-            mid = lo + ((hi - lo) / 2 / step).to_integral_value() * step
-            if mid in (lo, hi):
-                break
-            _, total = probe(crit, {**changes, name: mid})
-            if total - probe.total >= need:
-                hi = mid
-            else:
-                lo = mid
-        changes[name] = hi
-    return changes
-
-
-def _trimmed(probe: Probe, chosen, need: Decimal):
-    """Each chosen criterion moved only as far as the plan needs (the least change):
-    the largest gains are trimmed first, the others counted at their best."""
-    rest = sum((room.gain for room, _ in chosen), _ZERO)
-    realised = _ZERO
-    out = []
-    for room, changes in chosen:
-        rest -= room.gain
-        own_need = need - realised - rest
-        crit = probe.block.criterion(room.criterion)
-        if own_need < room.gain:
-            changes = _least_move(probe, crit, changes, own_need)
-        score, total = probe(crit, changes)
-        realised += total - probe.total
-        out.append((room, changes, score, total - probe.total))
-    return out
 
 
 def _gates(batch: Batch, unit: Unit, target: str) -> list:
@@ -341,9 +234,13 @@ def _coupled(block: Block) -> bool:
     return found
 
 
-def plan_unit(batch: Batch, unit: Unit, target: str | None = None) -> NextLevel | None:
+def plan_unit(
+    batch: Batch, unit: Unit, target: str | None = None, *, probe_sets: bool = True
+) -> NextLevel | None:
     """What it takes ``unit`` to reach ``target`` (default: the level above its own);
-    None when it is there already or is not given a level."""
+    None when it is there already or is not given a level. ``probe_sets``: sets of
+    criteria are tried by scoring their formulas as the block's scorer does, where that
+    is exact, and only the plan found is evaluated by the engine."""
     pack = batch.pack
     result = unit.result
     names = level_names(pack)
@@ -364,8 +261,9 @@ def plan_unit(batch: Batch, unit: Unit, target: str | None = None) -> NextLevel 
     items = _headroom(probe)
     movable = [it for it in items if it[0].gain > 0]
     coupled = bool(gates) or _coupled(block)
-    found = _smallest_set(
-        batch, unit, movable, missing if missing is not None else _ZERO, strict, target, coupled
+    found = smallest_set(
+        batch, unit, movable, missing if missing is not None else _ZERO, strict, target, coupled,
+        probe if probe_sets else None,
     )
     base = {
         "unit_id": result.unit_id,
@@ -394,8 +292,14 @@ def plan_unit(batch: Batch, unit: Unit, target: str | None = None) -> NextLevel 
         )
     chosen, after = found
     wanted = (missing or _ZERO) + (_STRICT if strict else _ZERO)
-    trimmed = _trimmed(probe, chosen, wanted)
-    ok, trimmed_after = _reaches(batch, unit, _merged((None, c) for _, c, _, _ in trimmed), target)
+    moves = trimmed(probe, chosen, wanted)
+    ok, trimmed_after = reaches(batch, unit, merged((None, c) for _, c, _, _ in moves), target)
+    if not ok and after is None:
+        # the set was found by the probe: the engine's word on it, and if the engine does
+        # not agree, the search again with the engine alone
+        ok_set, after = reaches(batch, unit, merged(chosen), target)
+        if not ok_set:
+            return plan_unit(batch, unit, target, probe_sets=False)
     if ok:
         after = trimmed_after
         plan = [
@@ -405,7 +309,7 @@ def plan_unit(batch: Batch, unit: Unit, target: str | None = None) -> NextLevel 
                 gain=gain,
                 changes=_change_list(block, probe.values, changes),
             )
-            for room, changes, score, gain in trimmed
+            for room, changes, score, gain in moves
         ]
     else:  # a move the probe thought enough is not, by the engine: keep the full moves
         plan = [room for room, _ in chosen]

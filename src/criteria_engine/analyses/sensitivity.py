@@ -23,7 +23,6 @@ team should check first. Block-wide figures are held; each move is scored by the
 from __future__ import annotations
 
 import decimal
-import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -36,7 +35,7 @@ from ..model.pack import Block, Criterion, Pack
 from ..model.results import RANKED, Standing
 from ..ranking.order import rank
 from ._batch import Batch, Unit, evaluate_batch, ranked_value
-from ._box import Settled, corner_ranks, extremes_of_totals
+from ._box import Settled, corner_ranks, extremes_of_totals, screen
 from ._levers import leaves, parents
 from ._steps import Fragile, fragile_units
 
@@ -138,13 +137,6 @@ def _ratio_at(v, w) -> tuple[Decimal, Decimal]:
     return num, den
 
 
-def _measure_at(pack: Pack, block: Block, v, w) -> Decimal:
-    num, den = _ratio_at(v, w)
-    if pack.rank_measure(block) == "percent":
-        return num / den * _HUNDRED if den else _ZERO
-    return num
-
-
 def _weighted_standings(pack, block, units, vectors, w) -> list[Standing]:
     """The standings at weights ``w``, for the engine to rank."""
     out = []
@@ -223,48 +215,6 @@ class _Pair:
         return _linear_extremes(*self._form(k)[:1], self.x, self._form(k)[1])[1]
 
 
-#: a float screen's answer is trusted only this far from where it would change
-_SAFE = 1e-6
-
-
-def _screen(fa, fb, x: float, q: float, wins: bool, percent: bool):
-    """``_decide`` in binary floats, when every comparison is far from its edge; None
-    (decide exactly) when one is close. Only for units with the same maxima."""
-    d = [b - a for a, b in zip(fa[0], fb[0], strict=True)]
-    rest = fb[2] - fa[2]
-
-    def ext(k: float) -> tuple[float, float]:
-        if percent:
-            c = [100 * di - k * mi for di, mi in zip(d, fa[1], strict=True)]
-            const = 100 * rest - k * fa[3]
-        else:
-            c, const = d, rest - k
-        base = sum(c) + const
-        spread = x * sum(abs(v) for v in c)
-        return base - spread, base + spread
-
-    scale = 1.0 + sum(abs(v) for v in fa[0]) + sum(abs(v) for v in fb[0])
-    first = ext(0.0)
-    # units far apart: the rounding step cannot change the answer (q times the largest
-    # denominator bounds what it moves), so one pair of extremes decides
-    reach = q * ((1 + x) * sum(fa[1]) + abs(fa[3]) if percent else 1.0) + _SAFE * scale
-    if first[0] > reach:
-        return True, True
-    if first[1] < -reach:
-        return False, False
-    checks = [first] + ([ext(q), ext(-q)] if q else [])
-    if any(abs(v) < _SAFE * scale for pair in checks for v in pair):
-        return None
-    lo0, hi0 = checks[0]
-    if q:
-        surely = checks[1][0] >= 0 or (wins and lo0 >= 0)
-        possible = hi0 > 0 or (wins and checks[2][1] > 0)
-    else:
-        surely = lo0 > 0 or (wins and lo0 >= 0)
-        possible = hi0 > 0 or (wins and hi0 >= 0)
-    return surely, possible
-
-
 def _decide(pair: _Pair, q: Decimal, wins: bool) -> tuple[bool, bool]:
     """``(surely above, possibly above)`` for b against a, as the ranking compares:
     rounded ``q`` apart (published) or exactly, then the tie-break (``wins``)."""
@@ -302,20 +252,22 @@ def _intervals(batch: Batch, block: Block, x: Decimal, by: str) -> list[RankInte
                 [float(a) for a in v[1]],
                 float(v[2]),
                 float(v[3]),
+                sum(abs(float(a)) for a in v[0]),  # what scales the safety margin
+                sum(float(a) for a in v[1]),
             )
             for u, v in vectors.items()
         }
         corner = None
         ids = [u.result.unit_id for u in units]
         if len(coords) <= MAX_CORNER_WEIGHTS:
-            corners = [list(w) for w in itertools.product((_ONE - x, _ONE + x), repeat=len(coords))]
-            corner = corner_ranks(pack, block, ids, vectors, ties, corners)
+            corner = corner_ranks(pack, block, ids, vectors, ties, x, len(coords))
         if percent:
             low = {u: ext[id(v)][2] for u, v in vectors.items()}
             high = {u: ext[id(v)][3] for u, v in vectors.items()}
         else:
             low, high = extremes_of_totals(vectors, x)
         settled = Settled(low, high, q)
+        ratios: dict = {}
         for a in units:
             aid = a.result.unit_id
             # pairs settled on the whole box: b above a at every weight, or at none
@@ -324,7 +276,7 @@ def _intervals(batch: Batch, block: Block, x: Decimal, by: str) -> list[RankInte
             for bid in settled.open_pairs(aid):
                 wins = ties[bid] > ties[aid]
                 same = not percent or shape[aid] == shape[bid]
-                quick = _screen(floats[aid], floats[bid], fx, fq, wins, percent) if same else None
+                quick = screen(floats[aid], floats[bid], fx, fq, wins, percent) if same else None
                 if quick is None:
                     pair = _Pair(pack, block, vectors[aid], vectors[bid], x, ext)
                     surely, can = _decide(pair, q, wins)
@@ -335,7 +287,7 @@ def _intervals(batch: Batch, block: Block, x: Decimal, by: str) -> list[RankInte
                 possible += can
                 if can and not surely and pair is not None and not pair.linear:
                     # only bounded: a corner where b is above makes "possible" exact
-                    exact = exact and _witness(vectors, aid, bid, ext)
+                    exact = exact and _witness(vectors, aid, bid, ext, ratios)
             rank_now = a.standing.rank
             if pack.ranking.ties == "dense":
                 best, worst = (1 if sure == 0 else 2), 1 + possible
@@ -350,11 +302,26 @@ def _intervals(batch: Batch, block: Block, x: Decimal, by: str) -> list[RankInte
     return out
 
 
-def _witness(vectors, aid, bid, ext) -> bool:
-    """Whether ``b`` is strictly above ``a`` at one of the corners that bound them."""
+def _witness(vectors, aid, bid, ext, ratios: dict | None = None) -> bool:
+    """Whether ``b`` is strictly above ``a`` at one of the corners that bound them
+    (``ratios`` keeps each unit's share at each corner asked: few corners recur)."""
     va, vb = vectors[aid], vectors[bid]
     for w in (ext[id(vb)][1], ext[id(va)][0], [_ONE] * len(va[0])):
-        if _diff(va, vb, w, w) > 0:
+        if ratios is None:
+            if _diff(va, vb, w, w) > 0:
+                return True
+            continue
+        # b above a: b's share above a's (both exact to 120 digits, so the sign of the
+        # difference is the order of the two)
+        key = tuple(w)
+        shares = []
+        for uid, v in ((aid, va), (bid, vb)):
+            share = ratios.get((uid, key))
+            if share is None:
+                num, den = _ratio_at(v, w)
+                share = ratios[(uid, key)] = num / den
+            shares.append(share)
+        if shares[1] > shares[0]:
             return True
     return False
 

@@ -376,7 +376,7 @@ def evaluate_command(
     outcome, results = _run(loaded, paths, quiet=quiet, need_results=form.batch_needs_results)
     outcome = outcome.with_state(state)
     outcome, results = _only_block(outcome, results, loaded, block_id)
-    _write(form.render_batch(ReportContext(loaded, outcome, results, period=period)), output)
+    _write(form.stream_batch(ReportContext(loaded, outcome, results, period=period)), output)
     _report_errors(outcome, quiet)
     if outcome.errors:
         raise InvalidUnits(
@@ -403,7 +403,22 @@ def explain_command(
     except LookupError as exc:
         raise click.UsageError(str(exc.args[0])) from None
     click.echo(text)
+    if not criterion_id:
+        hint = _next_level_text(loaded, paths, unit_id)
+        if hint:
+            click.echo(hint)
     click.echo(unit_caveats(loaded, paths, unit_id, state))
+
+
+def _next_level_text(pack, paths: list[Path], unit_id: str) -> str:
+    """What it takes the unit to reach the level above its own ("" at the top level, or
+    for a unit given no level): the next-level analysis, as the score card shows it."""
+    from ..analyses.next_level import next_level
+    from ..inputs.records import read_records
+    from ..reports.analyses import next_level_lines
+
+    plans = next_level(pack, read_records(paths), unit=unit_id)
+    return "\n".join(line for plan in plans for line in next_level_lines(pack, plan))
 
 
 @main.command("report")

@@ -64,19 +64,24 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def write_output(content: str | bytes, output: str | None) -> None:
-    """Print ``content`` (no ``-o``) or write it to ``output`` whole, or not at all."""
+def write_output(content: str | bytes | Iterable[str | bytes], output: str | None) -> None:
+    """Print ``content`` (no ``-o``) or write it to ``output`` whole, or not at all.
+
+    ``content`` may come in pieces (a format's :meth:`stream_batch`): each is written as
+    it comes, and the file still appears only once it is complete."""
+    chunks = (content,) if isinstance(content, str | bytes) else content
     if output is None:
-        if isinstance(content, bytes):
-            raise click.UsageError("this format is binary: give -o FILE")
-        click.echo(content, nl=False)
+        for chunk in chunks:
+            if isinstance(chunk, bytes):
+                raise click.UsageError("this format is binary: give -o FILE")
+            click.echo(chunk, nl=False)
         return
     path = Path(output)
-    data = content if isinstance(content, bytes) else content.encode("utf-8")
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as f:
-            f.write(data)
+            for chunk in chunks:
+                f.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
         os.chmod(temporary, _mode_for(path))

@@ -27,7 +27,7 @@ from ..inputs.records import (
 from ..model.pack import Pack
 from ..model.results import DRAFT, EXCLUDED, INTERIM, RESULT_STATES, Standing, UnitResult
 from ..plugins.manager import get_plugin_manager
-from ..ranking.order import rank
+from ..ranking.order import place
 from .unit import Aggregator, EvaluationError, evaluate_submission, needed_aggregates
 
 UnitLike = Submission | Record | Mapping[str, Any]
@@ -273,7 +273,7 @@ def run_batch(
     return BatchOutcome(
         pack=pack,
         # a batch of interim updates alone has no yearly round to compare the roster with
-        tables=rank(pack, standings, roster=roster and bool(periods), period=period),
+        tables=place(pack, standings, roster=roster and bool(periods), period=period),
         errors=errors,
         interim=interim,
         units_in=reading.records,

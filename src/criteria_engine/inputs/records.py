@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.pack import Pack
+from .quick import quick_submission
 from .roster import identity_problems
 from .submission import (
     KNOWN_FIELDS,
@@ -280,7 +281,14 @@ def check_record(
 ) -> Submission | list[SubmissionError]:
     """Check one raw record against ``pack``; return the submission or its errors."""
     if not isinstance(record, Record):
+        quick = quick_submission(pack, record, "<memory>")
+        if quick is not None:
+            return quick
         record = Record(record, "<memory>")
+    elif not record.problems:
+        quick = quick_submission(pack, record.data, record.file)
+        if quick is not None:
+            return quick
     data, file, where = record.data, record.file, record.where
     errors: list[SubmissionError] = []
     wrong = _shape_problems(data)

@@ -15,6 +15,7 @@ is described in ``docs/extending.md``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -160,13 +161,17 @@ def _number_converter(whole: bool) -> Callable[[Input], Converter]:
     convert = _convert_number(whole)
 
     def build(spec: Input) -> Converter:
-        low = -BIG if spec.min is None else spec.min
-        high = BIG if spec.max is None else spec.max
+        # no wider than the digit limit (30 digits) that the full conversion enforces
+        low = -(BIG - 1) if spec.min is None else max(spec.min, -(BIG - 1))
+        high = BIG - 1 if spec.max is None else min(spec.max, BIG - 1)
+        # the same bounds as whole numbers: an int compares with an int several times
+        # faster than with a Decimal, and ceil/floor keep the test exact
+        int_low, int_high = math.ceil(low), math.floor(high)
 
         def number(value: Any) -> Any:
             cls = value.__class__
             if cls is int:
-                if low <= value <= high:
+                if int_low <= value <= int_high:
                     return Decimal(value)
             elif (
                 cls is Decimal

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -117,6 +117,67 @@ class UnitResult:
         return self.groups
 
 
+#: figures many units share (a published total or percentage, a unit's maximum), one
+#: object each, keyed by their text so that 85.0 and 85.00 stay apart
+_FIGURES: dict[str, Decimal] = {}
+_FIGURES_KEPT = 50_000
+
+
+def _shared_figure(value: Decimal | None) -> Decimal | None:
+    """``value``, or an equal figure with the same digits kept already (a batch of
+    100,000 units then holds a few thousand percentages, not 100,000)."""
+    if value is None:
+        return None
+    key = str(value)
+    kept = _FIGURES.get(key)
+    if kept is None:
+        if len(_FIGURES) >= _FIGURES_KEPT:
+            _FIGURES.clear()
+        kept = _FIGURES[key] = value
+    return kept
+
+
+class GroupScores(Mapping[str, "Decimal | None"]):
+    """A unit's top-level group scores, kept small: a batch keeps one per unit, 100,000
+    of them. The group ids are one tuple shared by every unit of a block and the scores
+    are one piece of text (each exact Decimal written as it is, so each reads back equal,
+    digit for digit); a score is made again when it is read. Equal to a dict of the same
+    scores, and shown as one."""
+
+    __slots__ = ("_keys", "_text")
+    _shared: ClassVar[dict[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def __init__(self, scores: Mapping[str, Decimal | None]) -> None:
+        keys = tuple(scores)
+        self._keys = self._shared.setdefault(keys, keys)
+        self._text = ",".join("" if v is None else str(v) for v in scores.values())
+
+    def _values(self) -> list[Decimal | None]:
+        return [Decimal(v) if v else None for v in self._text.split(",")] if self._keys else []
+
+    def __getitem__(self, key: str) -> Decimal | None:
+        try:
+            i = self._keys.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        return self._values()[i]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def items(self):  # type: ignore[override]  # one parse for all of them
+        return dict(zip(self._keys, self._values(), strict=True)).items()
+
+    def values(self):  # type: ignore[override]
+        return self._values()
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
 @attrs.frozen
 class Standing:
     """A unit's line in a block's ranking table: small, so 100,000 of them fit easily."""
@@ -161,14 +222,14 @@ class Standing:
             block=result.block,
             status=result.status,
             total=result.total,
-            published_total=result.published_total,
+            published_total=_shared_figure(result.published_total),
             percent=result.percent,
-            published_percent=result.published_percent,
+            published_percent=_shared_figure(result.published_percent),
             level=result.level,
             parent=result.parent,
-            groups=result.group_scores(),
+            groups=GroupScores(result.group_scores()),
             tie_keys=result.tie_keys,
             head=result.head,
             stage=result.stage,
-            max_total=result.max_total,
+            max_total=_shared_figure(result.max_total),
         )

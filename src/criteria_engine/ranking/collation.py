@@ -40,10 +40,17 @@ def sort_key(text: str) -> SortKey:
     primary: list[int] = []
     tones: list[int] = []
     case: list[int] = []
-    for char in unicodedata.normalize("NFC", text):
-        part = _CHARS.get(char)
+    space = _word_part(" ")
+    for i, word in enumerate(unicodedata.normalize("NFC", text).split(" ")):
+        if i:
+            primary += space[0]
+            tones += space[1]
+            case += space[2]
+        part = _WORDS.get(word)
         if part is None:
-            part = _CHARS[char] = _char_key(char)
+            part = _word_part(word)
+            if len(_WORDS) < _WORDS_KEPT and word.isalpha():  # not codes, numbers
+                _WORDS[word] = part
         if not part:
             return _key(text)
         primary += part[0]
@@ -51,6 +58,30 @@ def sort_key(text: str) -> SortKey:
         case += part[2]
     return tuple(primary), tuple(tones), tuple(case)
 
+
+def _word_part(word: str) -> SortKey | tuple[()]:
+    """``word``'s share of a key (its characters' shares one after the other), or ``()``
+    when a character's marks depend on the one before it."""
+    primary: list[int] = []
+    tones: list[int] = []
+    case: list[int] = []
+    for char in word:
+        part = _CHARS.get(char)
+        if part is None:
+            part = _CHARS[char] = _char_key(char)
+        if not part:
+            return ()
+        primary += part[0]
+        tones += part[1]
+        case += part[2]
+    return tuple(primary), tuple(tones), tuple(case)
+
+
+#: Each word's share of a key (names share most of their words: "Xã", "Phường", "Sở"),
+#: for words of letters only, up to a bound: a batch of 100,000 names keeps a few
+#: thousand syllables, not every number and code in them.
+_WORDS: dict[str, SortKey | tuple[()]] = {}
+_WORDS_KEPT = 8192
 
 #: Each character's share of a key, worked out once (ranking a batch sorts many names).
 _CHARS: dict[str, SortKey | tuple[()]] = {}

@@ -15,8 +15,9 @@ units, names are ordered in Vietnamese alphabetical order.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 
 import attrs
 
@@ -41,11 +42,29 @@ def measure_of(pack: Pack, block: Block, standing: Standing) -> Decimal:
 
 def _value(pack: Pack, block: Block, standing: Standing) -> tuple[Decimal, ...]:
     """The measure, then each tie-break key turned so that larger is better."""
-    keys = (
-        -key if step.prefer == "lower" else key
-        for key, step in zip(standing.tie_keys, pack.ranking.tie_break, strict=False)
-    )
-    return (measure_of(pack, block, standing), *keys)
+    return _values_of(pack, block)(standing)
+
+
+def _values_of(pack: Pack, block: Block) -> Callable[[Standing], tuple[Decimal, ...]]:
+    """:func:`_value` for every unit of ``block``: what to read is worked out once."""
+    on_percent = pack.rank_measure(block) == "percent"
+    if pack.ranking.compare == "published":
+        name = "published_percent" if on_percent else "published_total"
+    else:
+        name = "percent" if on_percent else "total"
+    read = attrgetter(name)
+    lower = tuple(step.prefer == "lower" for step in pack.ranking.tie_break)
+
+    def value(standing: Standing) -> tuple[Decimal, ...]:
+        measure = read(standing)
+        if measure is None:
+            measure = _ZERO
+        if not lower:
+            return (measure,)
+        keys = (-k if low else k for k, low in zip(standing.tie_keys, lower, strict=False))
+        return (measure, *keys)
+
+    return value
 
 
 def _competition_ranks(values: list[tuple[Decimal, ...]]) -> list[int]:
@@ -72,29 +91,33 @@ def _numbered(pack: Pack, values: list[tuple[Decimal, ...]]) -> list[int]:
     return (_dense_ranks if pack.ranking.ties == "dense" else _competition_ranks)(values)
 
 
-def _tie_notes(pack: Pack, ranked: list[Standing], values: list[tuple[Decimal, ...]]):
-    """For each unit equal to others on the measure: who they are (the first
+def _note_ties(pack: Pack, ranked: list[Standing], values: list[tuple[Decimal, ...]]) -> None:
+    """Tell each unit equal to others on the measure who they are (the first
     :data:`TIED_NAMED` of them) and the first step of the chain after which no other unit
-    shares its keys (None when none does: the rank is shared)."""
+    shares its keys (None when none does: the rank is shared). Units past the first
+    :data:`TIED_NAMED` + 1 of a group all name the same units: they share one tuple."""
     groups: dict[Decimal, list[int]] = {}
     for i, value in enumerate(values):
         groups.setdefault(value[0], []).append(i)
-    notes: dict[int, tuple[tuple[str, ...], str | None]] = {}
     steps = pack.ranking.tie_break
     for members in groups.values():
         if len(members) < 2:
             continue
         # how many members share each key prefix, after each step of the chain
         shared = [Counter(values[i][: depth + 2] for i in members) for depth in range(len(steps))]
-        for i in members:
+        named = tuple(ranked[j].unit_id for j in members[: TIED_NAMED + 1])
+        rest = named[:TIED_NAMED]
+        for position, i in enumerate(members):
             settled = None
             for depth, step in enumerate(steps):
                 if shared[depth][values[i][: depth + 2]] == 1:
                     settled = step.title
                     break
-            others = [ranked[j].unit_id for j in members[: TIED_NAMED + 1] if j != i]
-            notes[i] = (tuple(others[:TIED_NAMED]), settled)
-    return notes
+            if position <= TIED_NAMED:
+                others = (*named[:position], *named[position + 1 :])[:TIED_NAMED]
+            else:
+                others = rest
+            _set(ranked[i], tied_with=others, tie_step=settled)
 
 
 def _names_within_ties(ranked: list[Standing], values: list[tuple[Decimal, ...]]) -> None:
@@ -108,38 +131,45 @@ def _names_within_ties(ranked: list[Standing], values: list[tuple[Decimal, ...]]
             start = end
 
 
+#: sets a field of a standing nobody else holds, in place: ranking gives each unit its
+#: rank without copying its standing (a batch of 100,000 units keeps one each, never two)
+_put = object.__setattr__
+
+
+def _set(standing: Standing, **changes: object) -> None:
+    """Give a standing nobody else holds its place in the table (see :data:`_put`)."""
+    for name, value in changes.items():
+        _put(standing, name, value)
+
+
 def _rank_group(pack: Pack, block: Block, standings: list[Standing]) -> list[Standing]:
-    keyed = [(_value(pack, block, s), s) for s in standings if s.status == RANKED]
-    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    value_of = _values_of(pack, block)
+    keyed = [(value_of(s), s) for s in standings if s.status == RANKED]
+    keyed.sort(key=itemgetter(0), reverse=True)
     values = [value for value, _ in keyed]
     ranked = [s for _, s in keyed]
+    del keyed
     _names_within_ties(ranked, values)
-    ranks = _numbered(pack, values)
-    notes = _tie_notes(pack, ranked, values)
-    out = []
-    for i, (s, r) in enumerate(zip(ranked, ranks, strict=True)):
-        tied_with, step = notes.get(i, ((), None))
-        out.append(attrs.evolve(s, rank=r, tied_with=tied_with, tie_step=step))
+    for s, r in zip(ranked, _numbered(pack, values), strict=True):
+        _put(s, "rank", r)
+        _put(s, "tied_with", ())
+        _put(s, "tie_step", None)
+    _note_ties(pack, ranked, values)
     rest = [s for s in standings if s.status != RANKED]
     rest.sort(key=lambda s: (STATUS_ORDER[s.status], -measure_of(pack, block, s), sort_key(s.name)))
-    return out + rest
+    return ranked + rest
 
 
-def _rank_in_parent(pack: Pack, block: Block, ordered: list[Standing]) -> list[Standing]:
+def _rank_in_parent(pack: Pack, block: Block, ordered: list[Standing]) -> None:
+    value_of = _values_of(pack, block)
     by_parent: dict[str, list[Standing]] = {}
     for s in ordered:
         if s.status == RANKED and s.parent:
             by_parent.setdefault(s.parent, []).append(s)
-    inner: dict[str, int] = {}
     for members in by_parent.values():
-        ranks = _numbered(pack, [_value(pack, block, s) for s in members])
-        inner.update({s.unit_id: r for s, r in zip(members, ranks, strict=True)})
-    if not inner:
-        return ordered
-    return [
-        attrs.evolve(s, rank_in_parent=inner[s.unit_id]) if s.unit_id in inner else s
-        for s in ordered
-    ]
+        ranks = _numbered(pack, [value_of(s) for s in members])
+        for s, r in zip(members, ranks, strict=True):
+            _set(s, rank_in_parent=r)
 
 
 def missing_units(
@@ -167,11 +197,26 @@ def rank(
 
     Interim (non-ranked) updates are left out; roster units that did not submit are added
     as ``missing`` when ``roster`` is true (a roster kept per year is read for ``period``).
+    The standings given are left as they are: the tables hold copies.
     """
+    own = (
+        attrs.evolve(item) if isinstance(item, Standing) else Standing.of(item) for item in results
+    )
+    return place(pack, own, roster=roster, period=period)
+
+
+def place(
+    pack: Pack,
+    standings: Iterable[Standing],
+    *,
+    roster: bool = True,
+    period: str | None = None,
+) -> dict[str, list[Standing]]:
+    """:func:`rank` for standings that nobody else holds (a batch's own): each one is given
+    its rank where it is, so that ranking copies nothing, however many units there are."""
     by_block: dict[str, list[Standing]] = {b.id: [] for b in pack.blocks}
     present = []
-    for item in results:
-        standing = item if isinstance(item, Standing) else Standing.of(item)
+    for standing in standings:
         if standing.status == INTERIM:
             continue
         by_block[standing.block].append(standing)
@@ -179,12 +224,13 @@ def rank(
     if roster:
         for standing in missing_units(pack, present, period):
             by_block[standing.block].append(standing)
+    del present
     out = {}
-    for block_id, standings in by_block.items():
+    for block_id in list(by_block):
         block = pack.block(block_id)
-        ordered = _rank_group(pack, block, standings)
+        ordered = _rank_group(pack, block, by_block.pop(block_id))
         if pack.ranking.within_parent:
-            ordered = _rank_in_parent(pack, block, ordered)
+            _rank_in_parent(pack, block, ordered)
         out[block_id] = ordered
     return out
 

@@ -98,6 +98,27 @@ def next_level_tables(ctx: ReportContext) -> list[Table]:
     return tables
 
 
+def next_level_lines(pack, plan) -> list[str]:
+    """One unit's way to the next level as lines of text (score card, ``explain``): the
+    points missing, any gate first, then each criterion of the smallest set with the input
+    values and the points they give."""
+    head = f"Để đạt mức {plan.target}"
+    if plan.missing is not None:
+        more = "hơn " if plan.strict else ""
+        need = f"{round_published(pack, plan.needed_total)}/{plan.max_total}"
+        head += f": còn thiếu {more}{round_published(pack, plan.missing)} điểm (cần {need})"
+    lines = [head + "."]
+    lines += [f"Điều kiện bắt buộc: {g.label} (mức tối đa {g.at_most})." for g in plan.gates]
+    for step in plan.plan:
+        gain = round_published(pack, step.gain)
+        change = changes_text(step.changes)
+        wide = f" — {_block_wide(step)}" if step.block_wide else ""
+        lines.append(f"{step.item} {step.title}: {change} (+{gain} điểm){wide}")
+    if not plan.plan and plan.note:
+        lines.append(plan.note)
+    return lines
+
+
 def group_change_text(pack, parts) -> str:
     """Per-group changes of one unit as one line: ``1: +2.00; 3: -14.25``."""
     shown = ((p.criterion, round_published(pack, p.change)) for p in parts)
@@ -183,35 +204,11 @@ def sensitivity_tables(ctx: ReportContext) -> list[Table]:
     x = ctx.options.get("weights") or DEFAULT_WEIGHTS
     by = ctx.options.get("weights_by") or "group"
     found = sensitivity(pack, read_records(ctx.files), weights=x, by=by)
-    pct = format((x * 100).normalize(), "f")
     tables = []
     for block in pack.blocks:
-        rows = tuple(
-            (
-                i.unit_id,
-                i.name,
-                i.rank,
-                i.best,
-                i.worst,
-                "" if i.corner_best is None else f"{i.corner_best}–{i.corner_worst}",
-                "" if i.exact else "cận an toàn (tối đa không giống nhau)",
-            )
-            for i in sorted(found.intervals, key=lambda i: i.rank)
-            if i.block == block.id
-        )
-        if rows:
-            tables.append(
-                Table(
-                    f"Khoảng thứ hạng khi trọng số mỗi nhóm thay đổi ±{pct}% — {block.title}",
-                    ("Mã đơn vị", "Đơn vị", "Hạng", "Hạng cao nhất", "Hạng thấp nhất",
-                     "Hạng tại các góc", "Ghi chú"),
-                    rows,
-                    keys=("unit_id", "unit", "rank", "best", "worst", "corners", "note"),
-                    block=block.id,
-                    note="Không có bộ trọng số nào trong khoảng đưa đơn vị ra ngoài khoảng hạng; "
-                    "hai đầu khoảng không nhất thiết cùng đạt được với một bộ trọng số.",
-                )
-            )
+        table = interval_table(pack, block, found.intervals, x)
+        if table is not None:
+            tables.append(table)
         fragile = tuple(
             (
                 f.unit_id,
@@ -240,3 +237,33 @@ def sensitivity_tables(ctx: ReportContext) -> list[Table]:
                 )
             )
     return tables
+
+
+def interval_table(pack, block, intervals, x: Decimal) -> Table | None:
+    """One block's rank intervals (weights within ±``x``), best rank first."""
+    pct = format((x * 100).normalize(), "f")
+    rows = tuple(
+        (
+            i.unit_id,
+            i.name,
+            i.rank,
+            i.best,
+            i.worst,
+            "" if i.corner_best is None else f"{i.corner_best}–{i.corner_worst}",
+            "" if i.exact else "cận an toàn (tối đa không giống nhau)",
+        )
+        for i in sorted(intervals, key=lambda i: i.rank)
+        if i.block == block.id
+    )
+    if not rows:
+        return None
+    return Table(
+        f"Khoảng thứ hạng khi trọng số mỗi nhóm thay đổi ±{pct}% — {block.title}",
+        ("Mã đơn vị", "Đơn vị", "Hạng", "Hạng cao nhất", "Hạng thấp nhất",
+         "Hạng tại các góc", "Ghi chú"),
+        rows,
+        keys=("unit_id", "unit", "rank", "best", "worst", "corners", "note"),
+        block=block.id,
+        note="Không có bộ trọng số nào trong khoảng đưa đơn vị ra ngoài khoảng hạng; "
+        "hai đầu khoảng không nhất thiết cùng đạt được với một bộ trọng số.",
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from ..evaluation.rounding import cell, published
-from ..model.pack import Block, Pack
-from ..model.results import STATE_LABELS, STATUS_LABELS
+from ..model.pack import Block, Criterion, Pack
+from ..model.results import STATE_LABELS, STATUS_LABELS, Standing
 from .base import ReportContext, Table
 
 
@@ -34,10 +36,14 @@ def ranked_on(pack: Pack, block: Block) -> str:
     return f"Xếp hạng theo {what}, {how}; {chain}."
 
 
-def ranking_tables(ctx: ReportContext) -> list[Table]:
+def ranking_tables(ctx: ReportContext, *, lazy: bool = False) -> list[Table]:
     """Per block: STT, unit, score per group, total (and the unit's own maximum where
     maxima differ), percentage, level, rank, note; the note under the table says what the
-    rank compares and where the results stand (draft … published)."""
+    rank compares and where the results stand (draft … published).
+
+    ``lazy``: each table's rows are a one-pass iterator, made as they are read, so that a
+    writer can stream 100,000 lines without holding them all (``evaluate --format csv``).
+    """
     tables = []
     for block_id, rows in ctx.outcome.tables.items():
         block = ctx.pack.block(block_id)
@@ -72,27 +78,7 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
             keys.append("rank_in_parent")
         headers.append("Ghi chú")
         keys.append("note")
-        body = []
-        for i, s in enumerate(rows, start=1):
-            note = STATUS_LABELS[s.status]
-            if s.note:
-                note = f"{note}: {s.note}" if note else s.note
-            if s.tie_step:
-                note = f"{note}; " if note else ""
-                note += f"hơn đơn vị cùng điểm nhờ: {s.tie_step}"
-            line = [
-                i,
-                s.name,
-                *(published(ctx.pack, s.groups.get(g.id)) for g in groups),
-                s.published_total,
-                *([published(ctx.pack, s.max_total)] if own_max else []),
-                s.published_percent,
-                s.level,
-                s.rank,
-            ]
-            if within:
-                line.append(s.rank_in_parent)
-            body.append((*line, note))
+        body = _ranking_rows(ctx, rows, groups, own_max=own_max, within=within)
         legend = "; ".join(f"Nhóm {g.id}: {g.title}" for g in groups)
         legend += f"\n{ranked_on(ctx.pack, block)}"
         legend += f"\nTrạng thái kết quả: {STATE_LABELS[ctx.outcome.state]}."
@@ -100,13 +86,44 @@ def ranking_tables(ctx: ReportContext) -> list[Table]:
             Table(
                 _block_title(ctx, block_id),
                 tuple(headers),
-                tuple(body),
+                body if lazy else tuple(body),  # type: ignore[arg-type]
                 keys=tuple(keys),
                 block=block_id,
                 note=legend,
             )
         )
     return tables
+
+
+def _ranking_rows(
+    ctx: ReportContext,
+    rows: list[Standing],
+    groups: list[Criterion],
+    *,
+    own_max: bool,
+    within: bool,
+) -> Iterator[tuple[Any, ...]]:
+    """The lines of one block's ranking table, made one at a time."""
+    for i, s in enumerate(rows, start=1):
+        note = STATUS_LABELS[s.status]
+        if s.note:
+            note = f"{note}: {s.note}" if note else s.note
+        if s.tie_step:
+            note = f"{note}; " if note else ""
+            note += f"hơn đơn vị cùng điểm nhờ: {s.tie_step}"
+        line = [
+            i,
+            s.name,
+            *(published(ctx.pack, s.groups.get(g.id)) for g in groups),
+            s.published_total,
+            *([published(ctx.pack, s.max_total)] if own_max else []),
+            s.published_percent,
+            s.level,
+            s.rank,
+        ]
+        if within:
+            line.append(s.rank_in_parent)
+        yield (*line, note)
 
 
 def score_tables(ctx: ReportContext) -> list[Table]:

@@ -10,7 +10,7 @@ HTML. A new format is one entry in :data:`FORMATS` and one module.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -40,6 +40,10 @@ class OutputFormat:
     batch_renderer: str | None = None
     #: whether the batch form reads every unit's full result tree (score cards)
     batch_needs_results: bool = False
+    #: ``"module:function"`` rendering a whole batch as pieces of text, ``f(ctx) ->
+    #: Iterator[str]``, joined the same as :meth:`render_batch`: a writer then holds one
+    #: piece at a time, not 100,000 lines; None: the batch in one piece
+    batch_streamer: str | None = None
 
     def render_tables(self, tables: Sequence[Table], ctx: ReportContext, title: str) -> str | bytes:
         return _resolve(self.tables_renderer)(tables, ctx, title)
@@ -51,6 +55,13 @@ class OutputFormat:
             return self.render_tables(ranking_tables(ctx), ctx, ctx.pack.title)
         return _resolve(self.batch_renderer)(ctx)
 
+    def stream_batch(self, ctx: ReportContext) -> Iterator[str | bytes]:
+        """:meth:`render_batch` in pieces, for a writer that streams them to a file."""
+        if self.batch_streamer is None:
+            yield self.render_batch(ctx)
+        else:
+            yield from _resolve(self.batch_streamer)(ctx)
+
 
 FORMATS: dict[str, OutputFormat] = {
     f.name: f
@@ -58,7 +69,11 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("table", "aligned text for a terminal", False, "text:plain_tables"),
         OutputFormat("markdown", "Markdown tables", False, "text:markdown_tables"),
         OutputFormat(
-            "csv", "CSV, UTF-8 with a BOM so Excel reads Vietnamese", False, "text:csv_tables"
+            "csv",
+            "CSV, UTF-8 with a BOM so Excel reads Vietnamese",
+            False,
+            "text:csv_tables",
+            batch_streamer="text:csv_batch",
         ),
         OutputFormat(
             "json",

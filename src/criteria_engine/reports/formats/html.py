@@ -24,6 +24,7 @@ import attrs
 from ...evaluation.rounding import cell, published
 from ...model.results import EXCLUDED, INTERIM, STATUS_LABELS
 from ..caveats import CAVEATS_TITLE, context_caveats, is_file_note
+from .html_analyses import Analyses, Hint, Why, analyses
 
 if TYPE_CHECKING:
     import jinja2
@@ -88,6 +89,8 @@ class Card:
     findings: tuple[str, ...]
     #: what is not official, on the card itself: a card is printed and handed out alone
     caveats: tuple[str, ...] = ()
+    why: Why | None = None  # with a previous period: why the total and rank changed
+    hint: Hint | None = None  # below the top level: what it takes to reach the next one
 
     @property
     def self_assessed(self) -> bool:
@@ -105,6 +108,7 @@ class BlockView:
     charts: tuple[Chart, ...]
     cards: tuple[Card, ...]
     changes: Table | None
+    intervals: Table | None = None  # rank intervals when weights move (``--weights``)
 
 
 @functools.lru_cache(maxsize=1)
@@ -217,8 +221,15 @@ def _summary(s: Standing, result: UnitResult | None) -> str:
     return f"{text} — {status}" if text and status else text or status
 
 
-def _cards(ctx: ReportContext, block_id: str, results: Sequence[UnitResult]) -> tuple[Card, ...]:
-    """A card per unit, in the order of the ranking table."""
+def _cards(
+    ctx: ReportContext,
+    block_id: str,
+    results: Sequence[UnitResult],
+    found: Analyses | None = None,
+) -> tuple[Card, ...]:
+    """A card per unit, in the order of the ranking table (with what the analyses in
+    ``found`` say of it)."""
+    found = found or Analyses()
     colours = level_colours(ctx.pack)
     by_id = {r.unit_id: r for r in results}
     # the state and provenance, then the note of the unit's own file
@@ -243,6 +254,8 @@ def _cards(ctx: ReportContext, block_id: str, results: Sequence[UnitResult]) -> 
                 lines=tuple(_lines(ctx.pack, result.criteria)) if result else (),
                 findings=findings,
                 caveats=shared + own_note,
+                why=found.why.get((block_id, s.unit_id)),
+                hint=found.hints.get((block_id, s.unit_id)),
             )
         )
     return tuple(cards)
@@ -254,6 +267,7 @@ def _blocks(ctx: ReportContext) -> list[BlockView]:
 
     colours = level_colours(ctx.pack)
     changes = {t.block: t for t in rank_change_tables(ctx)} if ctx.previous is not None else {}
+    found = analyses(ctx)
     views = []
     for table in ranking_tables(ctx):
         block_id = table.block or ""
@@ -272,8 +286,9 @@ def _blocks(ctx: ReportContext) -> list[BlockView]:
                     (lv.name, counts.get(lv.name, 0), colours[lv.name]) for lv in ctx.pack.levels
                 ),
                 charts=(_group_chart(ctx, block_id, results), _totals_chart(ctx, block_id)),
-                cards=_cards(ctx, block_id, results),
+                cards=_cards(ctx, block_id, results, found),
                 changes=changes.get(block_id),
+                intervals=found.intervals.get(block_id),
             )
         )
     return views

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ...evaluation.rounding import cell
@@ -56,8 +56,19 @@ def markdown_tables(
 
 def csv_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title: str = "") -> str:
     """CSV; several tables are separated by a blank row and a title row."""
+    return "".join(csv_chunks(tables, ctx))
+
+
+#: how many lines one chunk of a streamed CSV holds
+CHUNK_ROWS = 2000
+
+
+def csv_chunks(tables: Sequence[Table], ctx: ReportContext | None = None) -> Iterator[str]:
+    """:func:`csv_tables` a piece at a time: a table's rows may be a one-pass iterator, so
+    100,000 lines are written without the whole text (or every row) held at once."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff")  # BOM: Excel then opens Vietnamese text right
     caveats = context_caveats(ctx)
     if caveats:  # above the tables, where a reader opening the file in Excel sees them
         writer.writerow([CAVEATS_TITLE])
@@ -69,8 +80,21 @@ def csv_tables(tables: Sequence[Table], ctx: ReportContext | None = None, title:
                 writer.writerow([])
             writer.writerow([t.title])
         writer.writerow(t.headers)
-        writer.writerows([cell(v) for v in row] for row in t.rows)
-    return "\ufeff" + buffer.getvalue()  # BOM: Excel then opens Vietnamese text right
+        for count, row in enumerate(t.rows, start=1):
+            writer.writerow([cell(v) for v in row])
+            if count % CHUNK_ROWS == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_batch(ctx: ReportContext) -> Iterator[str]:
+    """A whole batch's ranking tables as CSV, streamed (what ``evaluate --format csv``
+    writes): the rows are made as they are written."""
+    from ..standard import ranking_tables
+
+    return csv_chunks(ranking_tables(ctx, lazy=True), ctx)
 
 
 
