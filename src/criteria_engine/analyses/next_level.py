@@ -26,8 +26,8 @@ from ..evaluation.rounding import round_published
 from ..model.pack import Block, Criterion, Pack
 from ..model.results import RANKED, UNRANKED_SUBMITTED
 from ._batch import Batch, Unit, at_least, evaluate_batch, level_names
-from ._levers import Lever, criterion_inputs, criterion_levers, item_of, leaves
-from ._probe import Probe, counts
+from ._levers import Lever, criterion_inputs, criterion_levers, item_of, leaves, parents
+from ._probe import Probe
 from ._search import SEARCH_BUDGET as SEARCH_BUDGET  # the budget, where it is read
 from ._search import merged, reaches, smallest_set, trimmed
 from ._threshold import threshold
@@ -135,45 +135,51 @@ def _change_list(block: Block, values: Mapping, changes: Mapping) -> tuple[Input
     )
 
 
-def _memo_key(probe: Probe, crit: Criterion) -> tuple | None:
-    """What ``crit``'s best score and the moves that give it depend on, when that is the
-    values alone (its own formula, scored directly): units alike there share the search."""
-    block = probe.block
-    known = block.derived.get("analyses.best_inputs")
-    if known is None:
-        known = block.derived.setdefault("analyses.best_inputs", {})
-    names = known.get(crit.id)
-    if names is None:
-        if crit.id not in probe.direct or crit.formula.references:
-            names = known[crit.id] = ()
-        else:
-            found = set(criterion_inputs(block, crit))
-            for lever in criterion_levers(block, crit):
-                for whole, others in lever.wholes:
-                    found.update((whole, *others))
-            names = known[crit.id] = tuple(sorted(found))
-    if not names:
-        return None
-    values = probe.values
-    # a number by its text: equal values written alike (1 and 1.0 score alike, but print not)
-    return (block.id, crit.id, *[
-        str(v) if isinstance(v, Decimal) else v for v in map(values.get, names)
-    ])
+def _plan(block: Block, direct: frozenset[str]) -> list[tuple]:
+    """Per scored item, what the search reads of it whatever the unit (kept with the
+    block): the criterion, its levers, the values its best score depends on (empty where
+    it is not scored by its own formula alone: no sharing then), the ids up to its top
+    group (it counts where they all apply), and whether every one of them weighs."""
+    found = block.derived.get("analyses.headroom_plan")
+    if found is None:
+        up = parents(block)
+        found = []
+        for crit in leaves(block):
+            levers = criterion_levers(block, crit)
+            names: tuple[str, ...] = ()
+            if levers and crit.id in direct and not crit.formula.references:
+                needed = set(criterion_inputs(block, crit))
+                for lever in levers:
+                    for whole, others in lever.wholes:
+                        needed.update((whole, *others))
+                names = tuple(sorted(needed))
+            chain, node, weighs = [], crit, True
+            while node is not None:
+                chain.append(node.id)
+                weighs = weighs and bool(node.weight)
+                node = up[node.id]
+            found.append((crit, levers, names, tuple(chain), weighs))
+        found = block.derived.setdefault("analyses.headroom_plan", found)
+    return found
 
 
 def _headroom(probe: Probe) -> list[tuple[Headroom, dict]]:
-    block, scores, own, up = probe.block, probe.scores, probe.own, probe.up
+    block, scores, own, values = probe.block, probe.scores, probe.own, probe.values
     # a criterion's best score, its moves and what it shows, kept per batch by what they
-    # depend on (see :func:`_memo_key`): units alike there share them
+    # depend on (the values its own formula reads, and the wholes its levers are parts
+    # of; a number by its text, as 1 and 1.0 print apart): units alike share them
     memo = probe.batch.memo.setdefault("next_level.best", {})
     found = []
-    for crit in leaves(block):
+    for crit, levers, names, chain, weighs in _plan(block, probe.direct):
         score = scores[crit.id]
-        if score >= crit.max or not counts(block, own, crit, up):
+        if score >= crit.max or not weighs or not all(own[c] for c in chain):
             continue
-        levers = criterion_levers(block, crit)
         best_score, best_total, changes, listed, kept = score, probe.total, {}, None, None
-        key = _memo_key(probe, crit) if levers else None
+        key = None
+        if names:
+            key = (block.id, crit.id, *[
+                str(v) if isinstance(v, Decimal) else v for v in map(values.get, names)
+            ])
         hit = memo.get(key) if key is not None else None
         if hit is not None:
             best_score, changes, listed, kept = hit
@@ -186,7 +192,7 @@ def _headroom(probe: Probe) -> list[tuple[Headroom, dict]]:
             room = kept  # the same figures to the last digit: the same line
         else:
             if gain > 0 and listed is None:
-                listed = _change_list(block, probe.values, changes)
+                listed = _change_list(block, values, changes)
             room = Headroom(
                 criterion=crit.id,
                 item=item_of(crit),
