@@ -19,17 +19,14 @@ class CasesFailed(click.ClickException):
 
 def _pack_folder(pack: str) -> Path:
     """The folder of PACK (a folder, name or name@version), or exit 2 naming the problem."""
-    from ..loading.finder import PackNotFound, find, load_pack
-    from ..model.problems import PackError
-    from .errors import PackProblem
+    from ..loading.finder import PackNotFound, find
+    from .errors import PackProblem, load_pack_or_exit
 
     try:
         folder = find(pack)
-        load_pack(folder)
     except PackNotFound as exc:
         raise PackProblem(str(exc)) from None
-    except PackError as exc:
-        raise PackProblem(exc.render()) from None
+    load_pack_or_exit(str(folder))
     return folder
 
 

@@ -21,3 +21,17 @@ class OutputProblem(click.ClickException):
     """The output file cannot be written: exit 2, found before any work where it can be."""
 
     exit_code = 2
+
+
+def load_pack_or_exit(name: str, period: str | None = None):
+    """The pack PACK names (for ``period``'s version), or exit 2 with every problem listed:
+    the one way every command turns the library's pack errors into its own."""
+    from ..loading.finder import PackNotFound, load_pack
+    from ..model.problems import PackError
+
+    try:
+        return load_pack(name, period=period)
+    except PackNotFound as exc:
+        raise PackProblem(str(exc)) from None
+    except PackError as exc:
+        raise PackProblem(exc.render()) from None

@@ -9,9 +9,7 @@ the commands so ``criteria-engine --help`` and ``packs`` start fast.
 
 from __future__ import annotations
 
-import json
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
@@ -20,7 +18,7 @@ from ..model.results import RESULT_STATES
 from ..reports.formats import FORMATS as OUTPUT_FORMATS
 from ._checks import check_block as _check_block
 from ._checks import unit_caveats
-from .errors import InvalidUnits, PackProblem
+from .errors import InvalidUnits, load_pack_or_exit
 from .output import check_output
 from .output import write_output as _write
 
@@ -35,18 +33,6 @@ STATE_OPTION = click.option(
     show_default=True,
     help="Approval state of these results: draft, verified, approved (by UBND tỉnh), published.",
 )
-
-
-def _load(name: str, period: str | None = None):
-    from ..loading.finder import PackNotFound, load_pack
-    from ..model.problems import PackError
-
-    try:
-        return load_pack(name, period=period)
-    except PackNotFound as exc:
-        raise PackProblem(str(exc)) from None
-    except PackError as exc:
-        raise PackProblem(exc.render()) from None
 
 
 def _expand(paths: tuple[str, ...]) -> list[Path]:
@@ -164,162 +150,6 @@ def main() -> None:
     """
 
 
-@main.command("packs")
-def packs_command() -> None:
-    """List the installed packs and their versions."""
-    from ..loading.finder import installed
-
-    rows = [
-        (r.label, r.decision, r.effective.isoformat() if r.effective else "", r.title)
-        for r in installed()
-    ]
-    click.echo(_columns(("pack", "decision", "effective", "title"), rows))
-
-
-def _columns(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """Left-aligned text columns under a dashed rule (as ``tabulate``'s "simple" style
-    prints them), without loading it: the lightest command should start fastest."""
-
-    def width(text: str) -> int:
-        return sum(not unicodedata.combining(char) for char in text)
-
-    widths = [
-        max(width(column[0]) + 2, *map(width, column))  # a heading keeps 2 spaces of room
-        for column in zip(headers, *rows, strict=True)
-    ]
-
-    def line(cells: tuple[str, ...]) -> str:
-        padded = (c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True))
-        return "  ".join(padded).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
-
-
-def _tree_rows(pack, crit, depth: int):
-    """The ``show`` lines of a criterion and everything below it, indented by depth."""
-    formula = (
-        crit.formula.text if crit.formula else ("tổng các tiêu chí con" if crit.children else "")
-    )
-    if crit.applies is not None:
-        formula += f"  [áp dụng khi: {crit.applies.text}]"
-    status = crit.provenance.status if crit.provenance else ""
-    from ..evaluation.rounding import published
-
-    maximum = published(pack, crit.max)  # with the places the pack publishes
-    yield ("  " * depth + crit.id, crit.title, maximum, crit.kind, formula, status)
-    for child in crit.children:
-        yield from _tree_rows(pack, child, depth + 1)
-
-
-@main.command("show")
-@click.argument("pack")
-@click.option("--block", "block_id", help="Only this block.")
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table")
-def show_command(pack: str, block_id: str | None, fmt: str) -> None:
-    """Show the criteria tree with maximum points and formulas."""
-    from ..evaluation.rounding import published
-    from ..reports import Table, render_tables
-
-    loaded = _load(pack)
-    tables = []
-    for block in loaded.blocks:
-        if block_id and block.id != block_id:
-            continue
-        rows = [row for crit in block.criteria for row in _tree_rows(loaded, crit, 0)]
-        tables.append(
-            Table(
-                f"{block.id}: {block.title} (tối đa {published(loaded, block.max_total)})",
-                ("id", "tiêu chí", "tối đa", "loại", "công thức", "nguồn"),
-                tuple(rows),
-                keys=("id", "title", "max", "kind", "formula", "provenance"),
-                block=block.id,
-            )
-        )
-    if block_id and not tables:
-        raise click.UsageError(f"no block {block_id!r} in {loaded.label}")
-    click.echo(render_tables(tables, fmt), nl=False)
-
-
-@main.command("check")
-@click.argument("pack")
-@click.option("--deep", is_flag=True, help="Also run every property invariant on the pack.")
-@click.option("--examples", default=None, type=int, help="Examples per invariant with --deep.")
-def check_command(pack: str, deep: bool, examples: int | None) -> None:
-    """Load and lint a pack; report every problem with its file and place."""
-    loaded = _load(pack)
-    count = sum(1 for b in loaded.blocks for _ in b.all_criteria())
-    click.echo(
-        f"{loaded.label}: {len(loaded.blocks)} blocks, {count} criteria, "
-        f"{len(loaded.levels)} levels — ok"
-    )
-    for block in loaded.blocks:
-        missing = [c.id for c in block.all_criteria() if c.provenance is None]
-        if missing:
-            click.echo(
-                f"warning: block {block.id}: no provenance on {', '.join(missing)}", err=True
-            )
-    if deep:
-        from ..testing.invariants import check_pack_deep
-
-        failures = check_pack_deep(loaded, max_examples=examples)
-        for failure in failures:
-            click.echo(failure, err=True)
-        if failures:
-            raise PackProblem(f"{len(failures)} invariant(s) failed")
-        click.echo("all invariants hold")
-
-
-@main.command("schema")
-@click.argument("pack")
-@click.option("--block", "block_id", required=True, help="The block whose submissions to describe.")
-def schema_command(pack: str, block_id: str) -> None:
-    """Print the JSON Schema of a block's submissions."""
-    from ..inputs.schema import submission_schema
-
-    loaded = _load(pack)
-    try:
-        block = loaded.block(block_id)
-    except KeyError:
-        raise click.UsageError(f"no block {block_id!r} in {loaded.label}") from None
-    click.echo(json.dumps(submission_schema(loaded, block), ensure_ascii=False, indent=2))
-
-
-@main.command("template")
-@click.argument("pack")
-@click.option("--block", "block_id", required=True)
-@click.option("--format", "fmt", type=click.Choice(["json", "xlsx"]), default="json")
-@click.option(
-    "--units",
-    "multi",
-    is_flag=True,
-    help="xlsx: one row per unit (a district's collection form) instead of one unit's form.",
-)
-@click.option("-o", "--output", help="Write to this file.")
-def template_command(pack: str, block_id: str, fmt: str, multi: bool, output: str | None) -> None:
-    """Write an empty submission (JSON) or survey form (xlsx) to fill in."""
-    loaded = _load(pack)
-    try:
-        block = loaded.block(block_id)
-    except KeyError:
-        raise click.UsageError(f"no block {block_id!r} in {loaded.label}") from None
-    check_output(output, binary=fmt == "xlsx")
-    if fmt == "xlsx":
-        from ..inputs.forms import survey_form
-
-        _write(survey_form(loaded, block, multi=multi), output)
-        return
-    from ..inputs.schema import empty_submission
-    from ..inputs.values import json_default
-
-    _write(
-        json.dumps(
-            empty_submission(loaded, block), ensure_ascii=False, indent=2, default=json_default
-        )
-        + "\n",
-        output,
-    )
-
-
 @main.command("validate")
 @click.argument("pack")
 @click.argument("files", nargs=-1, required=True)
@@ -329,7 +159,7 @@ def validate_command(pack: str, files: tuple[str, ...]) -> None:
     from ..inputs.records import Submission, SubmissionError, read_records
 
     paths = _expand(files)
-    loaded = _load(pack, _period_of(paths))
+    loaded = load_pack_or_exit(pack, _period_of(paths))
     good = 0
     reading = RecordWatch()  # counts records, not ids
     for item in check_units(loaded, reading.watch(read_records(paths))):
@@ -371,7 +201,7 @@ def evaluate_command(
     paths = _expand(files)
     check_output(output, binary=form.binary, inputs=paths)
     period = _period_of(paths)
-    loaded = _load(pack, period)
+    loaded = load_pack_or_exit(pack, period)
     _check_block(loaded, block_id)
     outcome, results = _run(loaded, paths, quiet=quiet, need_results=form.batch_needs_results)
     outcome = outcome.with_state(state)
@@ -397,7 +227,7 @@ def explain_command(
     from ..evaluation.explain import explain_unit
 
     paths = _expand(files)
-    loaded = _load(pack, _period_of(paths))
+    loaded = load_pack_or_exit(pack, _period_of(paths))
     try:
         text = explain_unit(loaded, paths, unit_id, criterion_id)
     except LookupError as exc:
@@ -451,7 +281,7 @@ def report_command(
     from ..reports.history import PreviousResultsError, load_previous
 
     paths = _expand(files)
-    loaded = _load(pack, _period_of(paths))
+    loaded = load_pack_or_exit(pack, _period_of(paths))
     try:
         report = find_report(loaded, name)
     except LookupError as exc:
@@ -508,7 +338,7 @@ def reports_command(pack: str) -> None:
     """List the reports available for a pack."""
     from ..reports.registry import available_reports
 
-    for report in available_reports(_load(pack)):
+    for report in available_reports(load_pack_or_exit(pack)):
         click.echo(f"{report.name:18} {report.title} — {report.description}")
 
 
@@ -517,8 +347,9 @@ if __name__ == "__main__":  # pragma: no cover
 
 from ..service.cli import COMMANDS as SERVICE_COMMANDS  # noqa: E402  (loads only click)
 from .authoring import new_command, test_command  # noqa: E402
+from .pack_commands import COMMANDS as PACK_COMMANDS  # noqa: E402
 
 main.add_command(test_command)
 main.add_command(new_command)
-for _command in SERVICE_COMMANDS:  # serve, db, users: the online round
+for _command in (*PACK_COMMANDS, *SERVICE_COMMANDS):  # and serve, db, users (the online round)
     main.add_command(_command)
