@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,18 @@ def test_show_prints_maxima_with_the_packs_places() -> None:
     done = run_cli("show", "hungyen", "--block", "department")
     assert done.returncode == 0, done.stderr
     assert "(tối đa 500.00)" in done.stdout
+
+
+def test_the_tie_rules_a_pack_may_name_are_the_rankings_table() -> None:
+    import json
+
+    from criteria_engine.ranking.order import TIE_RULES
+
+    schema = json.loads(
+        (MINIPACK.parents[2] / "src/criteria_engine/loading/schemas/pack.schema.json").read_text()
+    )
+    ties = schema["properties"]["ranking"]["properties"]["ties"]["enum"]
+    assert sorted(ties) == sorted(TIE_RULES)
+    best_first = [(Decimal(3),), (Decimal(2),), (Decimal(2),), (Decimal(1),)]
+    assert TIE_RULES["shared"](best_first) == [1, 2, 2, 4]
+    assert TIE_RULES["dense"](best_first) == [1, 2, 2, 3]

@@ -86,9 +86,18 @@ def _dense_ranks(values: list[tuple[Decimal, ...]]) -> list[int]:
     return ranks
 
 
+#: the tie rules a pack may name in ``ranking.ties``: how units equal on everything are
+#: numbered. A new rule is one entry here and its name in the pack schema's ``ties`` enum.
+#: (Looked up by name at call time, so a test can swap a rule's function.)
+TIE_RULES: dict[str, Callable[[list[tuple[Decimal, ...]]], list[int]]] = {
+    "shared": lambda values: _competition_ranks(values),
+    "dense": lambda values: _dense_ranks(values),
+}
+
+
 def _numbered(pack: Pack, values: list[tuple[Decimal, ...]]) -> list[int]:
     """Rank numbers of ``values`` sorted best first, as the pack's ``ties`` says."""
-    return (_dense_ranks if pack.ranking.ties == "dense" else _competition_ranks)(values)
+    return TIE_RULES[pack.ranking.ties](values)
 
 
 def _note_ties(pack: Pack, ranked: list[Standing], values: list[tuple[Decimal, ...]]) -> None:
