@@ -147,3 +147,17 @@ def test_batch_counts_in_equal_results_plus_errors(pack, tmp_path):
     ranked = outcome.tables["commune"]
     assert [s.unit_id for s in ranked] == ["xa-a", "xa-b", "xa-c", "xa-loai-tru"]
     assert [s.rank for s in ranked] == [1, 2, None, None]
+
+
+def test_a_few_units_score_as_in_the_whole_batch_given_its_figures() -> None:
+    from pathlib import Path
+
+    pack = ce.load_pack("hungyen")
+    files = sorted(Path(__file__).parents[1].glob("packs/hungyen/examples/2019/department*.json"))
+    records = list(ce.read_records(files))
+    whole = {r.unit_id: r for r in ce.evaluate_many(pack, records)}
+    figures = ce.block_aggregates(pack, records)
+    few = list(ce.evaluate_many(pack, records[:2], aggregates=figures))
+    assert [r.total for r in few] == [whole[r.unit_id].total for r in few]
+    (alone,) = ce.evaluate_many(pack, records[:1])
+    assert alone.total != whole[alone.unit_id].total  # best/mean over one unit differ

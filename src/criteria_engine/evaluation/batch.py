@@ -119,6 +119,7 @@ def evaluate_many(
     units: Iterable[UnitLike] | Callable[[], Iterable[UnitLike]],
     *,
     detail: bool = True,
+    aggregates: Mapping[str, Mapping] | None = None,
 ) -> Iterator[UnitResult | SubmissionError]:
     """Evaluate every unit; yield a result or an error for each, in input order.
 
@@ -128,12 +129,14 @@ def evaluate_many(
 
     ``units`` may be a callable returning a fresh iterable: then a pack with block-wide
     aggregates reads it twice instead of holding every unit in memory. ``detail=False``
-    leaves out the criteria trees (see :func:`evaluate_submission`).
+    leaves out the criteria trees (see :func:`evaluate_submission`). ``aggregates`` gives
+    the block-wide figures of a larger batch (:func:`block_aggregates`), so that a few of its
+    units are scored exactly as in the whole batch without evaluating the rest.
     """
     units = _unit_source(units)
     source = units if callable(units) else None
-    needs = any(needed_aggregates(b) for b in pack.blocks)
-    aggregates: dict[str, dict] = {}
+    needs = aggregates is None and any(needed_aggregates(b) for b in pack.blocks)
+    aggregates = dict(aggregates or {})
     stream: Iterable[Submission | SubmissionError]
     if needs and source is None:
         checked = list(check_units(pack, units))  # held once: the aggregates need them all

@@ -192,9 +192,11 @@ def evaluate_in_block(
     uses ``best``/``mean``). Returns None when the record cannot be evaluated.
     """
     uid = record.get("id")
-    units = [engine_record(record)]
-    units += [engine_record(r) for r in block_records if r.get("id") != uid]
-    for item in ce.evaluate_many(pack, units):
+    own = engine_record(record)
+    others = [engine_record(r) for r in block_records if r.get("id") != uid]
+    # the block's figures over every unit, then only this unit scored (not the whole block)
+    figures = ce.block_aggregates(pack, [own, *others]) if others else None
+    for item in ce.evaluate_many(pack, [own], aggregates=figures):
         if isinstance(item, ce.UnitResult) and item.unit_id == uid:
             return item
         if isinstance(item, ce.UnitResult):
