@@ -14,9 +14,39 @@ Heavy modules load on first use, so ``import criteria_engine`` (and the CLI) sta
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from .plugins.hookspecs import hookimpl
+
+def _lazy_exports(
+    package: str, table: Mapping[str, str | tuple[str, str]], names: list[str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The ``__getattr__`` and ``__dir__`` of a package whose public names load on first
+    use: ``table`` maps each name to the submodule holding it (or to ``(submodule, name)``).
+
+    The root package and its subpackages (``model``, ``testing``) share this one loader;
+    it is defined before any import below, so a subpackage loaded while this module is
+    still running finds it. Only the formula language keeps its own, as it imports
+    nothing else of the project.
+    """
+
+    def __getattr__(name: str) -> Any:
+        target = table.get(name)
+        if target is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module_name, attr = target if isinstance(target, tuple) else (target, name)
+        value = getattr(importlib.import_module(f".{module_name}", package), attr)
+        setattr(sys.modules[package], name, value)  # later look-ups skip this function
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(names)
+
+    return __getattr__, __dir__
+
+
+from .plugins.hookspecs import hookimpl  # noqa: E402  (after the loader the layers use)
 
 __version__ = "0.1.0"
 
@@ -96,15 +126,4 @@ _LAZY = {
 __all__ = ["__version__", "hookimpl", *_LAZY]
 
 
-def __getattr__(name: str) -> Any:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'criteria_engine' has no attribute {name!r}")
-    module_name, attr = target if isinstance(target, tuple) else (target, name)
-    value = getattr(importlib.import_module(f".{module_name}", __name__), attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY, __all__)

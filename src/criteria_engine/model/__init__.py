@@ -7,8 +7,9 @@ the evaluator.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import _lazy_exports
 
 if TYPE_CHECKING:
     from .pack import (
@@ -83,15 +84,6 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
 __all__ = [
     "EXCLUDED",
     "INTERIM",
@@ -125,3 +117,5 @@ __all__ = [
     "UnitResult",
     "Update",
 ]
+
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY, __all__)

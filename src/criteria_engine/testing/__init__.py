@@ -17,8 +17,7 @@ until a check runs.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import _lazy_exports
 
 _LAZY = {
     "assert_pack_invariants": "invariants",
@@ -58,14 +57,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'criteria_engine.testing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY, __all__)
