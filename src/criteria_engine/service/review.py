@@ -18,7 +18,7 @@ from .drafts import unit_record
 from .errors import conflict, invalid, not_found
 from .permissions import Actor, require_unit
 from .store import utcnow
-from .submissions import engine_view, get_row, stored_record, view
+from .submissions import block_peers, engine_view, get_row, stored_record, view
 
 
 def _check(pack: Any, record: Mapping[str, Any], body: Any) -> tuple[dict, dict]:
@@ -91,14 +91,8 @@ def review(
 
 def differences(session: Session, round_row: Any, row: Any, pack: Any) -> dict[str, Any]:
     """Declared against verified inputs, and self-assessed against verified scores."""
-    from .submissions import block_records
-
     record = engine_view(row, round_row)
-    others = (
-        block_records(session, round_row, row.block)
-        if engine.uses_aggregates(pack, row.block)
-        else ()
-    )
+    others = block_peers(session, round_row, pack, row.block)
     result = engine.evaluate_in_block(pack, record, others)
     return engine.differences(result, record)
 

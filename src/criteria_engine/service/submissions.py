@@ -66,8 +66,14 @@ def engine_view(row: Submission, round_row: Round) -> dict[str, Any]:
     return record
 
 
-def block_records(session: Session, round_row: Round, block: str) -> list[dict[str, Any]]:
-    """Every record of a block in the round: what block-wide aggregates are taken over."""
+def block_peers(
+    session: Session, round_row: Round, pack: Any, block: str
+) -> list[dict[str, Any]]:
+    """The records of a block that its block-wide figures (``best``/``mean``) are taken
+    over: every record of the block in the round, or none when the block uses no such
+    figure (then a unit is scored on its own)."""
+    if not engine.uses_aggregates(pack, block):
+        return []
     rows = session.scalars(
         select(Submission).where(Submission.round_id == round_row.id, Submission.block == block)
     )
@@ -96,11 +102,7 @@ def view(session: Session, round_row: Round, row: Submission, pack: Any) -> dict
         "submitted": for_engine.get("submitted"),
     }
     if not missing:
-        others = (
-            block_records(session, round_row, row.block)
-            if engine.uses_aggregates(pack, row.block)
-            else ()
-        )
+        others = block_peers(session, round_row, pack, row.block)
         result = engine.evaluate_in_block(pack, for_engine, others)
         if result is not None:
             out.update(engine.figures(result))

@@ -61,11 +61,7 @@ def communes(session: Any, who: Actor, rid: int, did: str) -> dict[str, Any]:
             entry["missing"] = len(missing)
             if not missing:
                 if row.block not in others:
-                    others[row.block] = (
-                        submissions.block_records(session, round_row, row.block)
-                        if engine.uses_aggregates(pack, row.block)
-                        else []
-                    )
+                    others[row.block] = submissions.block_peers(session, round_row, pack, row.block)
                 result = engine.evaluate_in_block(pack, record, others[row.block])
                 if result is not None:
                     entry["total"] = result.published_total

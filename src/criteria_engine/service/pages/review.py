@@ -106,11 +106,7 @@ def unit_review(session: Any, who: Actor, rid: int, uid: str) -> dict[str, Any]:
     round_row, row = unit_record(session, who, "units.review", rid, uid)
     pack = engine.load_pack(round_row.pack)
     record = submissions.engine_view(row, round_row)
-    others = (
-        submissions.block_records(session, round_row, row.block)
-        if engine.uses_aggregates(pack, row.block)
-        else ()
-    )
+    others = submissions.block_peers(session, round_row, pack, row.block)
     declared_record = {k: v for k, v in record.items() if k != "verified"}
     result = engine.evaluate_in_block(pack, record, others)
     declared = engine.evaluate_in_block(pack, declared_record, others) if row.verified else result

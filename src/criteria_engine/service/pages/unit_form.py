@@ -58,11 +58,7 @@ def score_card(session: Any, round_row: Any, row: Any, pack: Any) -> dict[str, A
     missing = engine.missing_inputs(pack, record)
     if missing:
         return {"missing": missing, "result": None, "next": None}
-    others = (
-        submissions.block_records(session, round_row, row.block)
-        if engine.uses_aggregates(pack, row.block)
-        else ()
-    )
+    others = submissions.block_peers(session, round_row, pack, row.block)
     result = engine.evaluate_in_block(pack, record, others)
     if result is None:
         return {"missing": [], "result": None, "next": None}
