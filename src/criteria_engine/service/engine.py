@@ -183,6 +183,14 @@ def figures(result: Any) -> dict[str, Any]:
     }
 
 
+def _with_peers(
+    record: Mapping[str, Any], block_records: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """``record`` then the other units of its block, as the engine takes them."""
+    uid = record.get("id")
+    return [engine_record(record), *(engine_record(r) for r in block_records if r.get("id") != uid)]
+
+
 def evaluate_in_block(
     pack: Any, record: Mapping[str, Any], block_records: Iterable[Mapping[str, Any]] = ()
 ) -> Any | None:
@@ -192,8 +200,7 @@ def evaluate_in_block(
     uses ``best``/``mean``). Returns None when the record cannot be evaluated.
     """
     uid = record.get("id")
-    own = engine_record(record)
-    others = [engine_record(r) for r in block_records if r.get("id") != uid]
+    own, *others = _with_peers(record, block_records)
     # the block's figures over every unit, then only this unit scored (not the whole block)
     figures = ce.block_aggregates(pack, [own, *others]) if others else None
     for item in ce.evaluate_many(pack, [own], aggregates=figures):
@@ -325,11 +332,8 @@ def next_level(
 ) -> Any | None:
     """The library's "what it takes to reach the next level" for one record (block-wide
     figures taken over ``block_records`` too); None at the top level or without a level."""
-    uid = record.get("id")
-    units = [engine_record(record)]
-    units += [engine_record(r) for r in block_records if r.get("id") != uid]
     try:
-        found = ce.next_level(pack, units, unit=uid)
+        found = ce.next_level(pack, _with_peers(record, block_records), unit=record.get("id"))
     except (ValueError, ce.CriteriaEngineError):
         return None
     return found[0] if found else None
