@@ -281,7 +281,8 @@ def report_command(
     from ..reports.history import PreviousResultsError, load_previous
 
     paths = _expand(files)
-    loaded = load_pack_or_exit(pack, _period_of(paths))
+    period = _period_of(paths)  # read once: it picks the pack version and names the report
+    loaded = load_pack_or_exit(pack, period)
     try:
         report = find_report(loaded, name)
     except LookupError as exc:
@@ -291,7 +292,7 @@ def report_command(
     prev = None
     if previous:
         try:
-            prev = load_previous(previous, pack=loaded, period=_period_of(paths))
+            prev = load_previous(previous, pack=loaded, period=period)
         except PreviousResultsError as exc:
             raise click.UsageError(str(exc)) from None
     elif report.needs_previous:
@@ -305,7 +306,6 @@ def report_command(
     )
     outcome = outcome.with_state(state)
     options = {"weights": _weights(weights)} if weights else {}
-    period = _period_of(paths)
     ctx = ReportContext(
         loaded, outcome, results, prev, options=options, period=period, files=tuple(paths)
     )
